@@ -1,0 +1,94 @@
+"""Aula REFICOOP: accessible courses for inclusive cooperative incubators."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import DEFAULT_SECRET_KEY, Config, env_overrides
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(env_overrides())
+    else:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _finish_config(app)
+
+    from app import extensions, models  # noqa: F401 - models registers every table
+    from app.web import init_web
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, render_as_batch=True)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    init_web(app)
+
+    from app.accounts import bp as accounts_bp
+    from app.catalog import bp as catalog_bp
+    from app.learning import bp as learning_bp
+    from app.quizzes import bp as quizzes_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)
+
+    from app.catalog.content import init_courses
+    from app.cli import register_cli
+
+    init_courses(app)
+    register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    cfg = app.config
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "aula.sqlite"
+        )
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql+psycopg://" + uri[len("postgres://") :]
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
+    cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # Several requests and threads share one file: wait for locks instead of failing.
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": 30, "check_same_thread": False},
+            **cfg.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        }
+    else:
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **cfg.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        }
+    cfg.setdefault("COURSES_DIR", None)
+    if not cfg.get("COURSES_DIR"):
+        cfg["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
+    if not cfg.get("COURSE_CACHE_DIR"):
+        cfg["COURSE_CACHE_DIR"] = os.path.join(app.instance_path, "course-cache")
+    if cfg.get("PRODUCTION"):
+        if not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY is missing or is the development default: set SECRET_KEY "
+                "(or AULA_SECRET_KEY) to a long random value before starting in production."
+            )
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+        cfg["DEBUG"] = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("alembic", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,71 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+ROLES = ("participant", "trainer", "coordinator", "admin")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('participant', 'trainer', 'coordinator', 'admin')", name="role_valid"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="participant", index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Rotated on logout, password change and deactivation: old cookies stop working.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    preferences: Mapped[dict | None] = mapped_column(db.JSON, nullable=True)
+    # Sensitive (Ley 21.719): optional, self-declared, with recorded consent.
+    disability_declared: Mapped[bool | None] = mapped_column(nullable=True)
+    disability_consent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r} {self.role}>"
+
+    # Flask-Login: the id in the session carries the token, so rotating it logs out everywhere.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session(self) -> None:
+        self.session_token = new_session_token()
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

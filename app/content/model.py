@@ -1,0 +1,174 @@
+"""Immutable objects the content engine produces from a course folder.
+
+Everything here is plain data: built once per course version by the loader, cached, and shared
+read-only by every request. Nothing imports Flask or the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+QuestionKind = Literal["single", "multiple", "true_false", "text", "ordering"]
+CalloutKind = Literal["note", "tip", "activity", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a course author must fix (error) or should look at (warning)."""
+
+    path: str  # as given to the loader, relative to the courses root when possible
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    severity: Severity
+    message: str  # Spanish, says what to do
+    code: str  # stable machine id, e.g. "front-matter-unknown-key"
+
+    def format(self) -> str:
+        sev = "error" if self.severity == "error" else "warning"
+        return f"{self.path}:{self.line}: {sev}: {self.message}"
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    """A chunk of sanitised HTML, safe to insert into a page as is."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class QuizBlock:
+    """The place in a lesson where a quiz sits; the web app renders it."""
+
+    quiz_id: str
+
+
+Block = HtmlBlock | QuizBlock
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # stable within the question: "a", "b", ...
+    html: str  # sanitised inline HTML
+    text: str  # plain text (for exports, ordering selects, screen-reader labels)
+    correct: bool
+    feedback_html: str = ""  # shown only after submission
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # stable within the quiz: "p1", "p2", ...
+    kind: QuestionKind
+    prompt_html: str
+    prompt_text: str
+    options: tuple[Option, ...] = ()  # single/multiple/true_false; ordering items in right order
+    answers: tuple[str, ...] = ()  # text questions: accepted variants as written
+    points: int = 1
+    hint_html: str = ""  # may be shown before submission
+    feedback_html: str = ""  # shown only after submission
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str  # unique within the course
+    title: str
+    questions: tuple[Question, ...]
+    passing_score: int = 60  # percent of points
+    max_attempts: int | None = None  # None = unlimited
+    time_limit_minutes: int | None = None  # None = no time limit
+    required: bool = True  # counts for course completion
+    lesson_slug: str = ""  # lesson where it sits (or the quiz file's own slug)
+    intro_html: str = ""
+    path: str = ""
+    line: int = 0
+
+    @property
+    def max_score(self) -> int:
+        return sum(q.points for q in self.questions)
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: Literal["audio", "video", "image"]
+    src: str  # path relative to the course folder
+    easy_read: bool = False  # a narration of the easy-read version (NN-slug.lf.mp3)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str  # "01-comunicacion" without ".md"; stable URL part
+    number: int  # 1-based position in the course
+    title: str
+    minutes: int | None
+    objectives: tuple[str, ...]
+    body: tuple[Block, ...]
+    easy_read: tuple[Block, ...] | None  # None when the lesson has no easy-read version
+    kind: Literal["lesson", "quiz"] = "lesson"  # "quiz": a file that is a module test
+    quiz_ids: tuple[str, ...] = ()  # quizzes that sit in this lesson, in order
+    headings: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) for a table of contents
+    media: tuple[Media, ...] = ()
+    plain_text: str = ""  # the lesson as readable plain text (narration, search)
+    easy_read_text: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class CompletionRule:
+    lessons: Literal["all"] = "all"
+    quizzes: Literal["all", "none", "listed"] = "all"  # "all" = every quiz marked required
+    quiz_ids: tuple[str, ...] = ()  # when quizzes == "listed"
+    attempt: Literal["best", "last"] = "best"  # which attempt counts
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    version: str  # content hash of every file in the folder (12 hex chars)
+    title: str
+    summary: str
+    language: str  # BCP 47, e.g. "es-CL"
+    hours: float
+    level: str
+    audience: str
+    authors: tuple[str, ...]
+    license: str
+    certificate: bool
+    status: Literal["published", "draft"]
+    enrolment_key: str | None
+    completion: CompletionRule
+    intro_html: str
+    lessons: tuple[Lesson, ...]
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    media_files: frozenset[str] = frozenset()  # relative paths that may be served
+    path: str = ""
+    # Built from `lessons` in __post_init__ so lookups are a dict access, not a scan.
+    lessons_by_slug: dict[str, Lesson] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.lessons_by_slug:
+            object.__setattr__(self, "lessons_by_slug", {ls.slug: ls for ls in self.lessons})
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return self.lessons_by_slug.get(slug)
+
+    @property
+    def required_quiz_ids(self) -> tuple[str, ...]:
+        rule = self.completion
+        if rule.quizzes == "none":
+            return ()
+        if rule.quizzes == "listed":
+            return rule.quiz_ids
+        return tuple(qid for qid, quiz in self.quizzes.items() if quiz.required)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading a courses folder gives: the good courses and every problem found."""
+
+    courses: dict[str, Course]
+    problems: tuple[Problem, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)

@@ -1,0 +1,18 @@
+"""Learning forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+
+class EnrollForm(FlaskForm):
+    key = StringField(
+        _l("Clave de inscripción"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Te la entrega la persona que facilita el curso."),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for one-button actions."""

@@ -1,0 +1,185 @@
+"""Enrolment, lesson progress and course completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.content.model import Course, Lesson
+from app.errors import DomainError
+from app.extensions import db
+from app.learning.models import Enrollment, LessonProgress
+from app.timeutil import utcnow
+
+# Called with (enrollment, course) once, right after a course is recorded as completed.
+completion_hooks: list = []
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a participant has done in one course, derived from the records."""
+
+    done: frozenset[str]
+    total: int
+    next_lesson: Lesson | None
+    completed: bool
+
+    @property
+    def done_count(self) -> int:
+        return len(self.done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+
+def get_enrollment(user: User, course_slug: str) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.user_id == user.id, Enrollment.course_slug == course_slug
+        )
+    )
+
+
+def enroll(user: User, course: Course, *, key: str | None = None, group_id=None) -> Enrollment:
+    """Enrol USER in COURSE (checking its key); enrolling twice returns the same record."""
+    existing = get_enrollment(user, course.slug)
+    if existing is not None:
+        return existing
+    if course.enrolment_key and (key or "").strip() != course.enrolment_key:
+        raise DomainError(
+            _("La clave de inscripción no es correcta. Pídesela a tu facilitador o facilitadora."),
+            field="key",
+        )
+    enrollment = Enrollment(
+        user_id=user.id, course_slug=course.slug, course_version=course.version, group_id=group_id
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrollment)
+    except IntegrityError:
+        # Two requests enrolled at once: the other one won, and that is the same outcome.
+        return get_enrollment(user, course.slug)
+    record("enrolled", actor=user, target=enrollment, course=course.slug)
+    return enrollment
+
+
+def completed_lessons(enrollment: Enrollment | None) -> frozenset[str]:
+    if enrollment is None:
+        return frozenset()
+    rows = db.session.scalars(
+        select(LessonProgress.lesson_slug).where(LessonProgress.enrollment_id == enrollment.id)
+    )
+    return frozenset(rows)
+
+
+def progress_for(course: Course, done: frozenset[str], completed: bool = False) -> Progress:
+    valid = frozenset(s for s in done if course.lesson(s) is not None)
+    next_lesson = next((le for le in course.lessons if le.slug not in valid), None)
+    return Progress(done=valid, total=len(course.lessons), next_lesson=next_lesson,
+                    completed=completed)
+
+
+def course_progress(enrollment: Enrollment | None, course: Course) -> Progress:
+    done = completed_lessons(enrollment)
+    completed = enrollment is not None and enrollment.status == "completed"
+    return progress_for(course, done, completed)
+
+
+def complete_lesson(user: User, course: Course, lesson: Lesson) -> LessonProgress:
+    """Mark LESSON done for USER (idempotent) and complete the course if that was the last."""
+    enrollment = get_enrollment(user, course.slug)
+    if enrollment is None:
+        raise DomainError(_("Inscríbete en el curso para guardar tu avance."))
+    existing = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.enrollment_id == enrollment.id,
+            LessonProgress.lesson_slug == lesson.slug,
+        )
+    )
+    if existing is not None:
+        return existing
+    item = LessonProgress(
+        enrollment_id=enrollment.id, lesson_slug=lesson.slug, course_version=course.version
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        return db.session.scalar(
+            select(LessonProgress).where(
+                LessonProgress.enrollment_id == enrollment.id,
+                LessonProgress.lesson_slug == lesson.slug,
+            )
+        )
+    enrollment.last_lesson_slug = lesson.slug
+    enrollment.last_activity_at = utcnow()
+    check_completion(enrollment, course)
+    return item
+
+
+def passed_quiz_ids(enrollment: Enrollment, course: Course) -> set[str]:
+    """Quizzes of COURSE that count as passed under the course's attempt rule."""
+    from app.quizzes.services import counted_results
+
+    return {qid for qid, passed in counted_results(enrollment, course).items() if passed}
+
+
+def check_completion(enrollment: Enrollment, course: Course) -> bool:
+    """Record completion once when every lesson is done and every required quiz passed."""
+    if enrollment.status == "completed":
+        return False
+    done = completed_lessons(enrollment)
+    if any(lesson.slug not in done for lesson in course.lessons):
+        return False
+    required = set(course.required_quiz_ids)
+    if required and not required <= passed_quiz_ids(enrollment, course):
+        return False
+    now = utcnow()
+    # A conditional update: of two concurrent requests only one changes the row.
+    result = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.status == "active")
+        .values(status="completed", completed_at=now, completed_version=course.version)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(enrollment)
+        return False
+    db.session.refresh(enrollment)
+    record("course_completed", actor=enrollment.user, target=enrollment, course=course.slug)
+    for hook in completion_hooks:
+        hook(enrollment, course)
+    return True
+
+
+def my_enrollments(user: User) -> list[Enrollment]:
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.user_id == user.id)
+            .order_by(Enrollment.enrolled_at.desc())
+        )
+    )
+
+
+def done_by_enrollment(enrollment_ids: list[int]) -> dict[int, set[str]]:
+    """Completed lesson slugs for several enrolments in one query."""
+    out: dict[int, set[str]] = {eid: set() for eid in enrollment_ids}
+    if not enrollment_ids:
+        return out
+    rows = db.session.execute(
+        select(LessonProgress.enrollment_id, LessonProgress.lesson_slug).where(
+            LessonProgress.enrollment_id.in_(enrollment_ids)
+        )
+    )
+    for eid, slug in rows:
+        out[eid].add(slug)
+    return out

@@ -1,0 +1,122 @@
+"""Enrol, read lessons, mark them done, and see my courses."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.catalog.content import course_or_404, get_store, lesson_or_404
+from app.errors import DomainError
+from app.extensions import db
+from app.learning import bp
+from app.learning import services as learning
+from app.learning.forms import ConfirmForm, EnrollForm
+from app.web.access import public
+
+
+@bp.route("/cursos/<slug>/inscripcion", methods=["POST"])
+def enroll(slug: str):
+    course = course_or_404(slug)
+    form = EnrollForm()
+    if not form.validate_on_submit():
+        flash(_("No pudimos inscribirte. Inténtalo otra vez."), "error")
+        return redirect(url_for("catalog.course_detail", slug=slug))
+    already = learning.get_enrollment(current_user, course.slug) is not None
+    try:
+        learning.enroll(current_user, course, key=form.key.data)
+    except DomainError as exc:
+        db.session.rollback()
+        form.key.errors = [exc.message]
+        return (
+            render_template(
+                "catalog/course_detail.html",
+                course=course,
+                enrollment=None,
+                progress=learning.course_progress(None, course),
+                form=form,
+            ),
+            400,
+        )
+    db.session.commit()
+    if not already:
+        flash(_("Te inscribiste en «%(title)s».", title=course.title), "success")
+    first = course.lessons[0] if course.lessons else None
+    if first is None:
+        return redirect(url_for("catalog.course_detail", slug=slug))
+    return redirect(url_for("learning.lesson", slug=slug, lesson_slug=first.slug))
+
+
+@bp.route("/cursos/<slug>/<lesson_slug>")
+@public
+def lesson(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    enrollment = learning.get_enrollment(current_user, course.slug)
+    progress = learning.course_progress(enrollment, course)
+    index = lesson.number - 1
+    previous = course.lessons[index - 1] if index > 0 else None
+    following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
+    return render_template(
+        "learning/lesson.html",
+        course=course,
+        lesson=lesson,
+        enrollment=enrollment,
+        progress=progress,
+        previous=previous,
+        following=following,
+        done=lesson.slug in progress.done,
+        form=ConfirmForm(),
+        enroll_form=EnrollForm(),
+    )
+
+
+@bp.route("/cursos/<slug>/<lesson_slug>/completar", methods=["POST"])
+def complete_lesson(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("No pudimos guardar tu avance. Inténtalo otra vez."), "error")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
+    try:
+        learning.complete_lesson(current_user, course, lesson)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
+    db.session.commit()
+    enrollment = learning.get_enrollment(current_user, course.slug)
+    progress = learning.course_progress(enrollment, course)
+    if progress.completed:
+        flash(_("¡Completaste el curso «%(title)s»!", title=course.title), "success")
+        return redirect(url_for("catalog.course_detail", slug=slug))
+    flash(
+        _(
+            "Marcaste «%(lesson)s» como completada. Llevas %(done)s de %(total)s lecciones.",
+            lesson=lesson.title,
+            done=progress.done_count,
+            total=progress.total,
+        ),
+        "success",
+    )
+    if progress.next_lesson is not None:
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=progress.next_lesson.slug))
+    return redirect(url_for("catalog.course_detail", slug=slug))
+
+
+@bp.route("/mis-cursos")
+def my_courses():
+    store = get_store()
+    enrollments = learning.my_enrollments(current_user)
+    done = learning.done_by_enrollment([e.id for e in enrollments])
+    rows = []
+    for enrollment in enrollments:
+        course = store.get(enrollment.course_slug)
+        if course is None:
+            continue
+        progress = learning.progress_for(
+            course, frozenset(done[enrollment.id]), enrollment.status == "completed"
+        )
+        rows.append((course, enrollment, progress))
+    return render_template("learning/my_courses.html", rows=rows)

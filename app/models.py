@@ -1,0 +1,22 @@
+"""Import every model so that metadata (and Alembic) sees all tables."""
+
+from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.certificates.models import Certificate
+from app.learning.models import Enrollment, LessonProgress
+from app.orgs.models import Group, Membership, Municipality, StaffAssignment
+from app.quizzes.models import QuizAttempt, QuizTimeExtension
+
+__all__ = [
+    "AuditEvent",
+    "Certificate",
+    "Enrollment",
+    "Group",
+    "LessonProgress",
+    "Membership",
+    "Municipality",
+    "QuizAttempt",
+    "QuizTimeExtension",
+    "StaffAssignment",
+    "User",
+]

@@ -1,0 +1,269 @@
+"""Quiz attempts: start, save, submit (graded exactly once), and which results count."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.content.grading import grade_quiz
+from app.content.model import Course, Quiz
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.learning.models import Enrollment
+from app.quizzes.models import QuizAttempt, QuizTimeExtension
+from app.timeutil import utcnow
+
+
+def counted_results(enrollment: Enrollment, course: Course) -> dict[str, bool]:
+    """For each quiz with a submitted attempt, whether the counted attempt passed.
+
+    The course decides which attempt counts: the best one or the last one.
+    """
+    rows = db.session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.number, QuizAttempt.percent, QuizAttempt.passed)
+        .where(
+            QuizAttempt.user_id == enrollment.user_id,
+            QuizAttempt.course_slug == course.slug,
+            QuizAttempt.state == "submitted",
+        )
+        .order_by(QuizAttempt.number)
+    )
+    best: dict[str, tuple[int, bool]] = {}
+    last: dict[str, bool] = {}
+    for quiz_id, _number, percent, passed in rows:
+        last[quiz_id] = bool(passed)
+        if quiz_id not in best or (percent or 0) > best[quiz_id][0]:
+            best[quiz_id] = (percent or 0, bool(passed))
+    if course.completion.attempt == "last":
+        return last
+    return {qid: passed for qid, (_pct, passed) in best.items()}
+
+
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    attempt: QuizAttempt
+    graded_now: bool  # False: it had already been submitted (replay, second tab, double click)
+    late: bool = False  # the time limit had passed: answers sent after it were not taken
+
+
+def attempts_for(user: User, course_slug: str, quiz_id: str) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.course_slug == course_slug,
+                QuizAttempt.quiz_id == quiz_id,
+            )
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def open_attempt(user: User, course_slug: str, quiz_id: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_slug == course_slug,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.state == "in_progress",
+        )
+    )
+
+
+def extra_minutes(user: User, course_slug: str, quiz_id: str) -> int:
+    value = db.session.scalar(
+        select(QuizTimeExtension.extra_minutes).where(
+            QuizTimeExtension.user_id == user.id,
+            QuizTimeExtension.course_slug == course_slug,
+            QuizTimeExtension.quiz_id == quiz_id,
+        )
+    )
+    return value or 0
+
+
+def start_attempt(user: User, enrollment: Enrollment, course: Course, quiz: Quiz) -> QuizAttempt:
+    """Return the open attempt, or start a new one if the attempt limit allows it."""
+    current = open_attempt(user, course.slug, quiz.id)
+    if current is not None:
+        return current
+    used = db.session.scalar(
+        select(func.count(QuizAttempt.id)).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_slug == course.slug,
+            QuizAttempt.quiz_id == quiz.id,
+        )
+    )
+    if quiz.max_attempts is not None and used >= quiz.max_attempts:
+        raise DomainError(
+            _("Ya usaste los %(n)s intentos de esta prueba.", n=quiz.max_attempts)
+        )
+    now = utcnow()
+    deadline = None
+    if quiz.time_limit_minutes:
+        minutes = quiz.time_limit_minutes + extra_minutes(user, course.slug, quiz.id)
+        deadline = now + timedelta(minutes=minutes)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        enrollment_id=enrollment.id,
+        course_slug=course.slug,
+        quiz_id=quiz.id,
+        course_version=course.version,
+        number=used + 1,
+        answers={},
+        started_at=now,
+        deadline_at=deadline,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Two tabs started at once: the database let one through; use that one.
+        current = open_attempt(user, course.slug, quiz.id)
+        if current is None:
+            raise
+        return current
+    return attempt
+
+
+def get_own_attempt(user: User, attempt_id: int) -> QuizAttempt:
+    """The attempt with this id if it belongs to USER; anything else is 'not found'."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound(_("No encontramos ese intento."))
+    return attempt
+
+
+def is_late(attempt: QuizAttempt) -> bool:
+    return attempt.deadline_at is not None and utcnow() > attempt.deadline_at
+
+
+def clean_answers(quiz: Quiz, form: Mapping[str, list[str]]) -> dict:
+    """Read the answers of QUIZ from submitted form lists; unknown keys are ignored."""
+    answers: dict = {}
+    for question in quiz.questions:
+        name = f"q-{question.key}"
+        keys = {o.key for o in question.options}
+        if question.kind in ("single", "true_false"):
+            values = [v for v in form.get(name, []) if v in keys]
+            if values:
+                answers[question.key] = values[0]
+        elif question.kind == "multiple":
+            if name in form or f"{name}-present" in form:
+                answers[question.key] = sorted({v for v in form.get(name, []) if v in keys})
+        elif question.kind == "text":
+            values = form.get(name, [])
+            if values:
+                answers[question.key] = values[0][:500]
+        elif question.kind == "ordering":
+            positions = {}
+            for option in question.options:
+                raw = (form.get(f"{name}-{option.key}") or [""])[0]
+                if raw.isdigit():
+                    positions[option.key] = int(raw)
+            if positions:
+                answers[question.key] = positions
+    return answers
+
+
+def ordering_answer(positions: Mapping[str, int]) -> list[str]:
+    """Turn {option: position} into the list of options in the order the person chose."""
+    return [key for key, _pos in sorted(positions.items(), key=lambda kv: (kv[1], kv[0]))]
+
+
+def save_answers(attempt: QuizAttempt, quiz: Quiz, answers: dict) -> bool:
+    """Merge ANSWERS into an open attempt; False when it is closed or its time is over."""
+    if attempt.state != "in_progress" or is_late(attempt):
+        return False
+    merged = dict(attempt.answers or {})
+    merged.update(answers)
+    result = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
+        .values(answers=merged)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    return result.rowcount == 1
+
+
+def _grading_input(quiz: Quiz, answers: dict) -> dict:
+    out = {}
+    for question in quiz.questions:
+        value = answers.get(question.key)
+        if question.kind == "ordering" and isinstance(value, dict):
+            value = ordering_answer(value)
+        out[question.key] = value
+    return out
+
+
+def submit_attempt(
+    user: User, attempt: QuizAttempt, course: Course, quiz: Quiz, answers: dict | None
+) -> SubmitOutcome:
+    """Grade ATTEMPT exactly once, however many times or tabs submit it."""
+    if attempt.state != "in_progress":
+        return SubmitOutcome(attempt, graded_now=False)
+    late = is_late(attempt)
+    final = dict(attempt.answers or {})
+    if answers and not late:
+        final.update(answers)
+    result = grade_quiz(quiz, _grading_input(quiz, final))
+    per_question = {
+        q.key: {"correct": r.correct, "points": r.points}
+        for q, r in zip(quiz.questions, result.questions, strict=True)
+    }
+    now = utcnow()
+    changed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == "in_progress")
+        .values(
+            state="submitted",
+            submitted_at=now,
+            answers=final,
+            score=result.score,
+            max_score=result.max_score,
+            percent=result.percent,
+            passed=result.passed,
+            results=per_question,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if changed != 1:
+        return SubmitOutcome(attempt, graded_now=False)
+    record(
+        "quiz_submitted",
+        actor=user,
+        target=attempt,
+        course=course.slug,
+        quiz=quiz.id,
+        score=result.score,
+        passed=result.passed,
+    )
+    _after_grading(user, attempt, course, quiz)
+    return SubmitOutcome(attempt, graded_now=True, late=late)
+
+
+def _after_grading(user: User, attempt: QuizAttempt, course: Course, quiz: Quiz) -> None:
+    from app.learning import services as learning
+
+    enrollment = db.session.get(Enrollment, attempt.enrollment_id)
+    lesson = course.lesson(quiz.lesson_slug)
+    if attempt.passed and lesson is not None and lesson.kind == "quiz":
+        learning.complete_lesson(user, course, lesson)  # also checks completion
+    else:
+        learning.check_completion(enrollment, course)
+
+
+def quiz_for_attempt(course: Course, attempt: QuizAttempt) -> Quiz | None:
+    """The quiz as it was when the attempt started (from the course store's kept versions)."""
+    return course.quizzes.get(attempt.quiz_id)

@@ -1,0 +1,191 @@
+"""Take a quiz: overview, start, answer (saved as you go), submit, results."""
+
+from __future__ import annotations
+
+import math
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.catalog.content import course_or_404, get_course_version, get_store
+from app.content.grading import shuffled_order
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.learning import services as learning
+from app.learning.forms import ConfirmForm
+from app.quizzes import bp
+from app.quizzes import services as quizzes
+
+PAGE_SIZE = 5
+
+
+def _quiz_or_404(course, quiz_id: str):
+    quiz = course.quizzes.get(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _own_attempt_or_404(attempt_id: int):
+    try:
+        return quizzes.get_own_attempt(current_user, attempt_id)
+    except NotFound:
+        abort(404)
+
+
+def _attempt_context(attempt):
+    course = get_course_version(attempt.course_slug, attempt.course_version)
+    if course is None:
+        abort(404)
+    quiz = quizzes.quiz_for_attempt(course, attempt)
+    if quiz is None:
+        abort(404)
+    return course, quiz
+
+
+@bp.route("/cursos/<slug>/pruebas/<quiz_id>")
+def overview(slug: str, quiz_id: str):
+    course = course_or_404(slug)
+    quiz = _quiz_or_404(course, quiz_id)
+    enrollment = learning.get_enrollment(current_user, course.slug)
+    attempts = quizzes.attempts_for(current_user, course.slug, quiz.id)
+    submitted = [a for a in attempts if a.state == "submitted"]
+    current = next((a for a in attempts if a.state == "in_progress"), None)
+    remaining = None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
+    extra = quizzes.extra_minutes(current_user, course.slug, quiz.id)
+    return render_template(
+        "quizzes/overview.html",
+        course=course,
+        quiz=quiz,
+        lesson=course.lesson(quiz.lesson_slug),
+        enrollment=enrollment,
+        submitted=submitted,
+        current=current,
+        remaining=remaining,
+        extra=extra,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/cursos/<slug>/pruebas/<quiz_id>/intentos", methods=["POST"])
+def start(slug: str, quiz_id: str):
+    course = course_or_404(slug)
+    quiz = _quiz_or_404(course, quiz_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("No pudimos empezar la prueba. Inténtalo otra vez."), "error")
+        return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
+    try:
+        enrollment = learning.enroll(current_user, course) if not course.enrolment_key else (
+            learning.get_enrollment(current_user, course.slug)
+        )
+        if enrollment is None:
+            raise DomainError(_("Inscríbete en el curso para responder sus pruebas."))
+        attempt = quizzes.start_attempt(current_user, enrollment, course, quiz)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/intentos/<int:attempt_id>", methods=["GET", "POST"])
+def attempt(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    course, quiz = _attempt_context(attempt)
+    pages = max(1, math.ceil(len(quiz.questions) / PAGE_SIZE))
+    page = request.args.get("pagina", "1")
+    page = min(max(int(page) if page.isdigit() else 1, 1), pages)
+    if attempt.state == "submitted":
+        if request.method == "POST":
+            flash(
+                _("Este intento ya estaba enviado; no se volvió a corregir. Este es su resultado."),
+                "info",
+            )
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("El formulario caducó. Tus respuestas guardadas siguen aquí."), "error")
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page))
+        answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
+        action = request.form.get("accion", "guardar")
+        if action == "enviar":
+            outcome = quizzes.submit_attempt(current_user, attempt, course, quiz, answers)
+            db.session.commit()
+            if not outcome.graded_now:
+                flash(
+                    _("Este intento ya estaba enviado; no se volvió a corregir. "
+                      "Este es su resultado."),
+                    "info",
+                )
+            elif outcome.late:
+                flash(
+                    _("El tiempo de la prueba había terminado: se corrigieron las respuestas "
+                      "guardadas hasta ese momento."),
+                    "info",
+                )
+            return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
+        saved = quizzes.save_answers(attempt, quiz, answers)
+        db.session.commit()
+        if not saved:
+            if quizzes.is_late(attempt):
+                quizzes.submit_attempt(current_user, attempt, course, quiz, None)
+                db.session.commit()
+                flash(
+                    _("El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
+                      "hasta ese momento."),
+                    "info",
+                )
+            return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
+        target = {"anterior": page - 1, "siguiente": page + 1}.get(action, page)
+        if action == "guardar":
+            flash(_("Guardamos tus respuestas. Puedes volver cuando quieras."), "success")
+        return redirect(
+            url_for("quizzes.attempt", attempt_id=attempt.id, pagina=min(max(target, 1), pages))
+        )
+    start_index = (page - 1) * PAGE_SIZE
+    questions = quiz.questions[start_index : start_index + PAGE_SIZE]
+    orders = {
+        q.key: shuffled_order(q, f"{attempt.id}-{q.key}")
+        for q in questions
+        if q.kind == "ordering"
+    }
+    return render_template(
+        "quizzes/attempt.html",
+        course=course,
+        quiz=quiz,
+        attempt=attempt,
+        questions=questions,
+        first_number=start_index + 1,
+        page=page,
+        pages=pages,
+        orders=orders,
+        answers=attempt.answers or {},
+        form=form,
+    )
+
+
+@bp.route("/intentos/<int:attempt_id>/resultado")
+def result(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    course, quiz = _attempt_context(attempt)
+    if attempt.state != "submitted":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    current_course = get_store().get(course.slug) or course
+    enrollment = learning.get_enrollment(current_user, course.slug)
+    attempts = quizzes.attempts_for(current_user, course.slug, quiz.id)
+    remaining = None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
+    return render_template(
+        "quizzes/result.html",
+        course=current_course,
+        quiz=quiz,
+        attempt=attempt,
+        results=attempt.results or {},
+        answers=attempt.answers or {},
+        enrollment=enrollment,
+        remaining=remaining,
+        form=ConfirmForm(),
+    )

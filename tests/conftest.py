@@ -1,0 +1,188 @@
+"""Shared fixtures: one app and database per test session, emptied after every test.
+
+The database is a temporary SQLite file, or PostgreSQL when TEST_DATABASE_URL is set
+(the test command runs the suite both ways).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db as _db
+
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+PASSWORD = "una frase larga y secreta"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def base_config(tmp_path_factory) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "COURSES_DIR": str(FIXTURE_COURSES),
+        "COURSE_CACHE_DIR": str(tmp_path_factory.mktemp("course-cache")),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(base_config):
+    application = create_app(base_config)
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_app(base_config, app):
+    """Build another app on the same database with some settings changed."""
+
+    def factory(**overrides):
+        return create_app({**base_config, **overrides})
+
+    return factory
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    yield
+    with app.app_context():
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+        _db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def reader_app(make_app):
+    """A second app on the same database, for the test's own reads and writes.
+
+    Requests made through `client` push their own app context; if the test held one of the
+    same app, Flask would reuse it, and per-context state (the logged-in user on `g`, the
+    database session) would leak from one request to the next.
+    """
+    return make_app()
+
+
+@pytest.fixture
+def ctx(reader_app):
+    with reader_app.app_context():
+        yield
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(ctx):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    from app.accounts.models import User
+
+    counter = {"n": 0}
+
+    def factory(role: str = "participant", password: str = PASSWORD, **kwargs) -> User:
+        counter["n"] += 1
+        with app.app_context():
+            username = kwargs.pop("username", f"{role}{counter['n']}")
+            user = User(
+                username=username,
+                full_name=kwargs.pop("full_name", f"Persona {role.title()} {counter['n']}"),
+                role=role,
+                **kwargs,
+            )
+            user.set_password(password)
+            _db.session.add(user)
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    return factory
+
+
+@pytest.fixture
+def make_municipality(app):
+    from app.orgs.services import ensure_municipality
+
+    def factory(slug: str = "monte-patria", name: str = "Monte Patria"):
+        with app.app_context():
+            m = ensure_municipality(slug, name, "Coquimbo")
+            _db.session.commit()
+            _db.session.refresh(m)
+            _db.session.expunge(m)
+            return m
+
+    return factory
+
+
+@pytest.fixture
+def make_group(app, make_municipality):
+    from app.orgs.models import Municipality
+    from app.orgs.services import ensure_group
+
+    def factory(municipality=None, name: str = "Grupo de prueba", kind: str = "pre_associative"):
+        municipality = municipality or make_municipality()
+        with app.app_context():
+            m = _db.session.get(Municipality, municipality.id)
+            g = ensure_group(m, name, kind)
+            _db.session.commit()
+            _db.session.refresh(g)
+            _db.session.expunge(g)
+            return g
+
+    return factory
+
+
+def login(client, user, password: str = PASSWORD, follow: bool = False):
+    """Log CLIENT in as USER through the real login form."""
+    return client.post(
+        "/ingresar",
+        data={"login": user.username, "password": password},
+        follow_redirects=follow,
+    )
+
+
+@pytest.fixture
+def auth():
+    return login
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    if not match:
+        match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)

@@ -1,0 +1,261 @@
+"""Log in, log out, passwords, sessions, profile, throttling and CSRF."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.passwords import one_time_password, password_problems
+from app.audit.models import AuditEvent
+from app.extensions import db
+from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.helpers import count
+
+GENERIC = "El nombre de usuario o la contraseña no son correctos"
+
+
+def test_login_with_username_then_reach_my_courses(client, make_user):
+    user = make_user()
+    response = login(client, user)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/mis-cursos")
+    page = client.get("/mis-cursos")
+    assert page.status_code == 200
+    assert "Mis cursos" in page.get_data(as_text=True)
+
+
+def test_login_with_email_is_case_insensitive(client, make_user):
+    make_user(email="ana@example.cl", username="ana")
+    response = client.post("/ingresar", data={"login": "ANA@Example.cl", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("login_value", ["participant1", "nadie-con-este-nombre"])
+def test_wrong_password_and_unknown_user_get_the_same_message(client, make_user, login_value):
+    make_user()
+    response = client.post("/ingresar", data={"login": login_value, "password": "incorrecta!"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert GENERIC in html
+    assert f'value="{login_value}"' in html  # what the user typed is kept
+    assert "error-summary" in html and 'href="#password"' in html
+    assert "<title>Error:" in html
+
+
+def test_failed_login_is_audited_without_the_password(client, make_user, ctx):
+    make_user()
+    client.post("/ingresar", data={"login": "participant1", "password": "MARCADOR-secreto-1"})
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed"))
+    events = list(events)
+    assert len(events) == 1
+    assert "MARCADOR" not in repr(events[0].details)
+
+
+def test_inactive_user_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    response = login(client, user)
+    assert response.status_code == 200
+    assert GENERIC in response.get_data(as_text=True)
+
+
+def test_missing_fields_show_field_errors(client):
+    html = client.post("/ingresar", data={"login": "", "password": ""}).get_data(as_text=True)
+    assert "Escribe tu nombre de usuario o tu correo." in html
+    assert 'aria-describedby="login-hint login-error"' in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/cursos/", "/cursos/"),
+        ("//evil.example/x", "/mis-cursos"),
+        ("https://evil.example/", "/mis-cursos"),
+        ("/\\evil.example", "/mis-cursos"),
+        ("javascript:alert(1)", "/mis-cursos"),
+    ],
+)
+def test_next_redirect_only_to_same_site_paths(client, make_user, next_url, expected):
+    user = make_user()
+    response = client.post(
+        "/ingresar",
+        query_string={"next": next_url},
+        data={"login": user.username, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_logout_invalidates_the_old_session_cookie(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    login(client, user)
+    stolen = client.get_cookie("session").value
+    assert client.post("/salir").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = replay.get("/mis-cursos")
+    assert response.status_code == 302
+    assert "/ingresar" in response.headers["Location"]
+
+
+def test_password_change_ends_other_sessions_and_keeps_this_one(app, make_user, ctx):
+    user = make_user()
+    first, second = app.test_client(), app.test_client()
+    login(first, user)
+    login(second, user)
+    response = first.post(
+        "/cuenta/contrasena",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "otra frase bastante larga",
+            "confirm": "otra frase bastante larga",
+        },
+    )
+    assert response.status_code == 302
+    assert first.get("/mis-cursos").status_code == 200
+    assert second.get("/mis-cursos").status_code == 302
+    stored = db.session.get(User, user.id)
+    assert stored.check_password("otra frase bastante larga")
+    assert count(AuditEvent, AuditEvent.action == "password_changed") == 1
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("mala", "otra frase bastante larga", "otra frase bastante larga", "actual no es correcta"),
+        (PASSWORD, "corta", "corta", "al menos 8 caracteres"),
+        (PASSWORD, "password123", "password123", "muy común"),
+        (PASSWORD, "otra frase larga", "no coincide", "no coinciden"),
+        (PASSWORD, PASSWORD, PASSWORD, "distinta de la actual"),
+    ],
+)
+def test_password_change_errors(client, make_user, ctx, current, new, confirm, message):
+    user = make_user()
+    login(client, user)
+    response = client.post(
+        "/cuenta/contrasena",
+        data={"current_password": current, "new_password": new, "confirm": confirm},
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_one_time_password_forces_a_change_first(client, make_user, ctx):
+    user = make_user(must_change_password=True)
+    login(client, user)
+    response = client.get("/cursos/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/cuenta/contrasena")
+    page = client.get("/cuenta/contrasena").get_data(as_text=True)
+    assert "contraseña de un solo uso" in page
+    client.post(
+        "/cuenta/contrasena",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "mi huerta tiene tres limones",
+            "confirm": "mi huerta tiene tres limones",
+        },
+    )
+    assert client.get("/mis-cursos").status_code == 200
+    assert db.session.get(User, user.id).must_change_password is False
+
+
+def test_profile_update_is_saved(client, make_user, ctx):
+    user = make_user()
+    login(client, user)
+    response = client.post(
+        "/cuenta/perfil",
+        data={"full_name": "  Rosa   Díaz ", "email": "rosa@example.cl", "locale": "en"},
+    )
+    assert response.status_code == 302
+    stored = db.session.get(User, user.id)
+    assert (stored.full_name, stored.email, stored.locale) == ("Rosa Díaz", "rosa@example.cl", "en")
+    # The preferred language now drives the interface and the page's lang attribute.
+    html = client.get("/cuenta/perfil").get_data(as_text=True)
+    assert '<html lang="en">' in html
+
+
+def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx):
+    make_user(email="usado@example.cl")
+    user = make_user()
+    login(client, user)
+    html = client.post(
+        "/cuenta/perfil",
+        data={"full_name": "Rosa", "email": "usado@example.cl", "locale": "es_CL"},
+    ).get_data(as_text=True)
+    assert "Ya existe otra cuenta con ese correo." in html
+    assert 'value="usado@example.cl"' in html
+    assert db.session.get(User, user.id).email is None
+
+
+def test_login_is_throttled_per_account(make_app, make_user):
+    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
+    user = make_user()
+    client = throttled.test_client()
+    codes = [
+        client.post("/ingresar", data={"login": user.username, "password": "mala-1234"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    # Even the right password is refused until the window passes.
+    assert login(client, user).status_code == 429
+    assert "Demasiados intentos" in login(client, user).get_data(as_text=True)
+
+
+def test_login_is_throttled_per_address(make_app, make_user):
+    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    client = throttled.test_client()
+    codes = [
+        client.post("/ingresar", data={"login": f"user{i}", "password": "mala-1234"}).status_code
+        for i in range(4)
+    ]
+    assert codes[-1] == 429
+
+
+def test_forms_need_a_csrf_token(make_app, make_user):
+    strict = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user()
+    client = strict.test_client()
+    without = client.post("/ingresar", data={"login": user.username, "password": PASSWORD})
+    assert without.status_code == 400
+    assert "El formulario caducó" in without.get_data(as_text=True)
+    assert client.get("/mis-cursos").status_code == 302  # not logged in
+    token = csrf_token_from(client.get("/ingresar").get_data(as_text=True))
+    with_token = client.post(
+        "/ingresar", data={"login": user.username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert with_token.status_code == 302
+    # Buttons outside WTForms (log out) are protected too.
+    assert client.post("/salir").status_code == 400
+
+
+def test_password_policy():
+    assert password_problems("corta")
+    assert password_problems("123456789")
+    assert password_problems("Contraseña")  # common, whatever the case
+    assert not password_problems("mi huerta tiene tres limones")
+    assert not password_problems("x" * 200)
+    assert password_problems("x" * 300)
+
+
+def test_one_time_passwords_are_readable_and_random():
+    values = {one_time_password() for _ in range(50)}
+    assert len(values) == 50
+    for value in values:
+        parts = value.split("-")
+        assert len(parts) == 5 and parts[-1].isdigit()
+        assert not password_problems(value)
+
+
+def test_create_admin_command(runner, ctx):
+    result = runner.invoke(args=["create-admin", "jefa", "--name", "Jefa de la red"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("One-time password: ")[1].split()[0]
+    admin = db.session.scalar(select(User).where(User.username == "jefa"))
+    assert admin.role == "admin" and admin.must_change_password
+    assert admin.check_password(password)
+    again = runner.invoke(args=["create-admin", "jefa"])
+    assert again.exit_code != 0 and "ya existe" in again.output
