@@ -63,15 +63,31 @@ def make_app(base_config, app):
     return factory
 
 
+def wipe_database() -> None:
+    """Delete every row (in the current app context), children first."""
+    _db.session.rollback()
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
+    _db.session.commit()
+    _db.session.remove()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = str(item.fspath).replace(os.sep, "/")
+        if "/tests/content/" in path:
+            item.add_marker(pytest.mark.nodb)
+
+
 @pytest.fixture(autouse=True)
-def _clean_database(request, app):
+def _clean_database(request):
+    """Empty the database after each test that used it (browser modules clean up per module)."""
     yield
-    with app.app_context():
-        _db.session.rollback()
-        for table in reversed(_db.metadata.sorted_tables):
-            _db.session.execute(table.delete())
-        _db.session.commit()
-        _db.session.remove()
+    if request.node.get_closest_marker("browser") or "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        wipe_database()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,110 @@
+"""Browser tests: the app served on 127.0.0.1 and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from tests.browser.scenario import build_scenario
+from tests.conftest import wipe_database
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("AULA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required but missing at {CHROMIUM}")
+        pytest.skip("Chromium is not installed (run scripts/install-system-deps.sh)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    _require_chromium()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_app(make_app):
+    """The app the browser talks to, with routes that raise errors on purpose."""
+    application = make_app()
+
+    @application.route("/_pruebas/error")
+    def _boom():
+        raise RuntimeError("error provocado para la prueba de la página 500")
+
+    _boom.is_public = True
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_app):
+    server = make_server("127.0.0.1", 0, browser_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server
+
+
+@pytest.fixture(scope="module")
+def scenario(browser_app):
+    with browser_app.app_context():
+        built = build_scenario()
+        for user in built.users.values():
+            db.session.refresh(user)
+            db.session.expunge(user)
+    yield built
+    with browser_app.app_context():
+        wipe_database()
+
+
+def log_in(page, username: str, password: str) -> None:
+    """Log in through the real form."""
+    page.goto("/ingresar")
+    page.fill("#login", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]:has-text('Ingresar')")
+    page.wait_for_load_state()
+
+
+@pytest.fixture(scope="module")
+def role_contexts(browser, base_url, scenario):
+    """One logged-in browser context per role (and one anonymous), reused by a module."""
+    contexts = {}
+    for role in ("anonymous", "participant", "trainer", "coordinator", "admin"):
+        context = browser.new_context(base_url=base_url)
+        if role != "anonymous":
+            page = context.new_page()
+            log_in(page, scenario.users[role].username, scenario.password)
+            assert "/ingresar" not in page.url, f"could not log in as {role}"
+            page.close()
+        contexts[role] = context
+    yield contexts
+    for context in contexts.values():
+        context.close()
