@@ -1,0 +1,54 @@
+"""Course content engine: parse, check, render and grade course folders (no Flask, no DB)."""
+
+from .grading import (
+    QuestionResult,
+    QuizResult,
+    grade_question,
+    grade_quiz,
+    normalize_text_answer,
+    shuffled_order,
+)
+from .loader import check_paths, course_version, load_course, load_courses
+from .model import (
+    Block,
+    CompletionRule,
+    Course,
+    HtmlBlock,
+    Lesson,
+    LoadResult,
+    Media,
+    Option,
+    Problem,
+    Question,
+    Quiz,
+    QuizBlock,
+)
+from .problems import format_problems
+from .store import CourseStore
+
+__all__ = [
+    "Block",
+    "CompletionRule",
+    "Course",
+    "CourseStore",
+    "HtmlBlock",
+    "Lesson",
+    "LoadResult",
+    "Media",
+    "Option",
+    "Problem",
+    "Question",
+    "QuestionResult",
+    "Quiz",
+    "QuizBlock",
+    "QuizResult",
+    "check_paths",
+    "course_version",
+    "format_problems",
+    "grade_question",
+    "grade_quiz",
+    "load_course",
+    "load_courses",
+    "normalize_text_answer",
+    "shuffled_order",
+]

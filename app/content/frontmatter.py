@@ -1,0 +1,218 @@
+"""Split and validate the YAML front matter of course and lesson files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .problems import Reporter
+from .textutil import norm_key, suggest
+
+
+@dataclass
+class FrontMatter:
+    """Front matter values keyed by normalised key, with the line of each key."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    start: int  # line of the opening --- (1-based), 0 when absent
+    body_start: int  # 0-based index of the first body line
+
+
+def split_front_matter(lines: list[str], display: str, rep: Reporter) -> tuple[list[str], int]:
+    """Return the YAML lines and the 0-based index where the body starts."""
+    if not lines or lines[0].strip() != "---":
+        return [], 0
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return lines[1:i], i + 1
+    rep.error(
+        display,
+        1,
+        "front-matter-unclosed",
+        "la cabecera (front matter) abre con --- pero no se cierra; agrega una línea --- al final",
+    )
+    return [], len(lines)
+
+
+def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMatter:
+    """Parse the front matter; report YAML errors at their line in the file."""
+    yaml_lines, body_start = split_front_matter(lines, display, rep)
+    start = 1 if body_start else 0
+    fm = FrontMatter({}, {}, start, body_start)
+    if not yaml_lines or not "".join(yaml_lines).strip():
+        return fm
+    text = "\n".join(yaml_lines)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "formato no válido"
+        rep.error(
+            display,
+            line,
+            "front-matter-yaml",
+            f"error de formato en la cabecera: {problem}; revisa los dos puntos, las comillas "
+            "y la sangría",
+        )
+        return fm
+    if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
+        rep.error(
+            display,
+            2,
+            "front-matter-not-mapping",
+            "la cabecera debe ser una lista de 'clave: valor' (por ejemplo, titulo: Mi lección)",
+        )
+        return fm
+    key_lines: dict[str, int] = {}
+    seen: set[str] = set()
+    for key_node, _value in node.value:
+        key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
+        normalised = norm_key(str(key_node.value))
+        if normalised in seen:
+            # YAML would silently keep the last value; authors should know.
+            rep.error(
+                display,
+                key_node.start_mark.line + 2,
+                "front-matter-duplicate-key",
+                f"la clave '{key_node.value}' está repetida; deja solo una",
+            )
+        seen.add(normalised)
+    for raw_key, value in data.items():
+        key = norm_key(raw_key)
+        line = key_lines.get(str(raw_key), 2)
+        if key in fm.values:
+            continue
+        fm.values[key] = value
+        fm.lines[key] = line
+    return fm
+
+
+Validator = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """How to check one front-matter key."""
+
+    validate: Validator
+    required: str = ""  # "" optional, "error" or "warning" when missing
+
+
+def check_fields(
+    fm: FrontMatter,
+    schema: dict[str, Field],
+    display: str,
+    rep: Reporter,
+    *,
+    extra_allowed: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Validate values against a schema; return the clean values (bad ones left out)."""
+    clean: dict[str, Any] = {}
+    extra_allowed = extra_allowed or {}
+    header_line = fm.start or 1
+    for key, value in fm.values.items():
+        line = fm.lines.get(key, header_line)
+        if key in extra_allowed:
+            rep.error(display, line, "front-matter-misplaced-key", extra_allowed[key])
+            continue
+        field = schema.get(key)
+        if field is None:
+            hint = suggest(key, tuple(schema))
+            rep.error(
+                display,
+                line,
+                "front-matter-unknown-key",
+                f"clave desconocida '{key}' en la cabecera;"
+                + (hint or " las válidas son: " + ", ".join(schema)),
+            )
+            continue
+        try:
+            clean[key] = field.validate(value)
+        except ValueError as exc:
+            rep.error(display, line, "front-matter-bad-value", f"'{key}': {exc}")
+    for key, field in schema.items():
+        if field.required and key not in fm.values:
+            message = f"falta la clave '{key}' en la cabecera; agrégala (por ejemplo, {key}: ...)"
+            if field.required == "error":
+                rep.error(display, header_line, "front-matter-missing-key", message)
+            else:
+                rep.warning(display, header_line, "front-matter-missing-key", message)
+    return clean
+
+
+# --- validators -------------------------------------------------------------------------------
+
+
+def v_str(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise ValueError("debe ser un texto")
+    text = str(value).strip()
+    if not text:
+        raise ValueError("no puede estar vacío")
+    return text
+
+
+def v_str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ValueError("debe ser una lista de textos (una línea '- texto' por elemento)")
+    return tuple(v_str(item) for item in value)
+
+
+def v_positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("debe ser un número mayor que 0 (por ejemplo, 4 o 2.5)")
+    return float(value)
+
+
+def v_positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("debe ser un número entero mayor que 0 (por ejemplo, 15)")
+    return value
+
+
+_TRUE = {"si", "true", "verdadero"}
+_FALSE = {"no", "false", "falso"}
+
+
+def parse_bool(value: Any) -> bool:
+    """Accept YAML booleans and Spanish sí/no."""
+    if isinstance(value, bool):
+        return value
+    key = norm_key(str(value))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError("debe ser 'si' o 'no'")
+
+
+def v_percent(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError("debe ser un número entero de 0 a 100 (porcentaje para aprobar)")
+    return value
+
+
+def v_attempts(value: Any) -> int | None:
+    if isinstance(value, str) and norm_key(value) == "ilimitados":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("debe ser un número entero desde 1, o 'ilimitados'")
+    return value
+
+
+def v_choice(*choices: str) -> Validator:
+    def check(value: Any) -> str:
+        key = norm_key(str(value))
+        if isinstance(value, bool) or key not in choices:
+            raise ValueError("debe ser uno de: " + ", ".join(choices))
+        return key
+
+    return check

@@ -1,0 +1,102 @@
+"""Grade quiz answers: pure functions, never an exception on malformed answers."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Question, Quiz
+
+_SPACES = re.compile(r"\s+")
+# Final punctuation a participant may or may not type: "Siete." == "siete"
+_TRAILING = re.compile(r"[\s.,;:!?¡¿…\"'()«»\-]+$")
+_LEADING = re.compile(r"^[\s¡¿\"'(«]+")
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    correct: bool
+    points: int  # points earned (0 or the question's points)
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    score: int
+    max_score: int
+    percent: int  # floor of score / max_score * 100
+    passed: bool
+    questions: tuple[QuestionResult, ...]
+
+
+def normalize_text_answer(text: Any) -> str:
+    """Lowercase, drop accents, collapse spaces and strip surrounding punctuation."""
+    if not isinstance(text, str):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = _SPACES.sub(" ", plain.casefold()).strip()
+    plain = _TRAILING.sub("", plain)
+    return _LEADING.sub("", plain)
+
+
+def _is_correct(question: Question, answer: Any) -> bool:
+    kind = question.kind
+    if kind in ("single", "true_false"):
+        if not isinstance(answer, str):
+            return False
+        return any(o.key == answer and o.correct for o in question.options)
+    if kind == "multiple":
+        if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+            return False
+        chosen = list(answer)
+        if not all(isinstance(k, str) for k in chosen) or len(set(chosen)) != len(chosen):
+            return False
+        return set(chosen) == {o.key for o in question.options if o.correct}
+    if kind == "text":
+        given = normalize_text_answer(answer)
+        return bool(given) and any(given == normalize_text_answer(a) for a in question.answers)
+    if kind == "ordering":
+        if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+            return False
+        return list(answer) == [o.key for o in question.options]
+    return False
+
+
+def grade_question(question: Question, answer: Any) -> QuestionResult:
+    """Grade one answer; anything malformed is simply wrong."""
+    try:
+        correct = _is_correct(question, answer)
+    except Exception:  # noqa: BLE001 - odd answer objects must never break grading
+        correct = False
+    return QuestionResult(correct, question.points if correct else 0)
+
+
+def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
+    """Grade every question of a quiz; missing answers count as wrong."""
+    if not isinstance(answers, Mapping):
+        answers = {}
+    results = tuple(grade_question(q, answers.get(q.key)) for q in quiz.questions)
+    score = sum(r.points for r in results)
+    max_score = quiz.max_score
+    percent = (score * 100) // max_score if max_score else 0
+    return QuizResult(score, max_score, percent, percent >= quiz.passing_score, results)
+
+
+def shuffled_order(question: Question, seed: str) -> tuple[str, ...]:
+    """Deterministic display order of option keys; for ordering never the right order."""
+    keys = [o.key for o in question.options]
+    if len(keys) < 2:
+        return tuple(keys)
+    digest = hashlib.sha256(f"{seed}\0{question.key}".encode()).digest()
+    rng = random.Random(int.from_bytes(digest[:8], "big"))  # not for security: display only
+    order = keys[:]
+    rng.shuffle(order)
+    if order == keys:
+        # Rotate by one so an ordering question never starts solved.
+        order = order[1:] + order[:1]
+    return tuple(order)

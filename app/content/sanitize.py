@@ -1,0 +1,75 @@
+"""Last line of defence: every HTML string the engine emits passes through this allowlist."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import bleach
+
+# Only what the renderer produces. Anything else (script, iframe, object, style, forms...) is
+# stripped, whatever a course file contains.
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "aside", "audio", "blockquote", "br", "code", "dd", "del", "details", "div",
+        "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li",
+        "ol", "p", "pre", "s", "span", "strong", "summary", "table", "tbody", "td", "th", "thead",
+        "tr", "track", "ul", "video",
+    }
+)  # fmt: skip
+
+INLINE_TAGS = frozenset({"a", "abbr", "br", "code", "del", "em", "s", "span", "strong"})
+
+ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
+    "a": ["href", "title", "rel", "class"],
+    "aside": ["class", "aria-label"],
+    "audio": ["src", "controls", "preload"],
+    "code": ["class"],
+    "details": ["id"],
+    "div": ["class", "lang"],
+    "figure": ["class"],
+    "h2": ["id"],
+    "h3": ["id"],
+    "h4": ["id"],
+    "h5": ["id"],
+    "h6": ["id"],
+    "img": ["src", "alt", "title", "loading"],
+    "ol": ["start"],
+    "p": ["class"],
+    "span": ["class", "lang"],
+    "td": ["class"],
+    "th": ["scope", "class"],
+    "track": ["kind", "srclang", "label", "src", "default"],
+    "video": ["src", "controls", "preload"],
+}
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_block_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_inline_cleaner = bleach.Cleaner(
+    tags=INLINE_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def clean_html(html: str) -> str:
+    """Sanitise block HTML against the allowlist."""
+    if not html:
+        return ""
+    return _block_cleaner.clean(html)
+
+
+@lru_cache(maxsize=4096)
+def clean_inline(html: str) -> str:
+    """Sanitise inline HTML (quiz prompts, options, hints); short strings repeat a lot."""
+    if not html:
+        return ""
+    return _inline_cleaner.clean(html)

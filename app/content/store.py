@@ -1,0 +1,243 @@
+"""Keep the last good version of every course in memory, backed by a pickle cache on disk."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from .loader import course_folders, course_version, list_files, load_many
+from .model import Course, Problem
+from .textutil import strip_accents
+
+log = logging.getLogger(__name__)
+
+# Bump when the model or the rendering changes, so old pickles are ignored.
+CACHE_FORMAT = 1
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(folder: Path) -> Fingerprint:
+    """Names, mtimes and sizes of every file: cheap to compute, changes when a file does."""
+    out = []
+    for rel in list_files(folder):
+        try:
+            st = (folder / rel).stat()
+        except OSError:
+            continue
+        out.append((rel, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+class CourseStore:
+    """Courses by slug; a course that breaks keeps serving its last good version."""
+
+    def __init__(
+        self,
+        source_dir: Path,
+        cache_dir: Path | None = None,
+        base_url: str = "/cursos/",
+        *,
+        workers: int | None = None,
+    ) -> None:
+        self.source_dir = Path(source_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.base_url = base_url
+        self.workers = workers  # processes for parsing many courses; None = one per CPU
+        self._lock = threading.Lock()
+        self._courses: dict[str, Course] = {}
+        self._published: list[Course] = []
+        self._fingerprints: dict[str, Fingerprint] = {}
+        self._problems: dict[str, tuple[Problem, ...]] = {}
+        self._old_versions: dict[tuple[str, str], Course | None] = {}  # records of old versions
+        self.cache_hits = 0  # how many courses the last sync took from the pickle cache
+
+    # --- lookups (plain dict reads) ------------------------------------------------------------
+    def get(self, slug: str) -> Course | None:
+        """The last good version of a course, or None."""
+        return self._courses.get(slug)
+
+    def all(self) -> list[Course]:
+        """Every loaded course, drafts included, sorted by title."""
+        return sorted(self._courses.values(), key=_title_key)
+
+    def published(self) -> list[Course]:
+        """Published courses sorted by title."""
+        return list(self._published)
+
+    def get_version(self, slug: str, version: str) -> Course | None:
+        """A course as it was at VERSION (current, or from the cache); None if unknown."""
+        current = self._courses.get(slug)
+        if current is not None and current.version == version:
+            return current
+        key = (slug, version)
+        if key not in self._old_versions:
+            cached = self._read_cache(slug, version)
+            self._old_versions[key] = cached[0] if cached else None
+        return self._old_versions[key]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Problems found by the last load or refresh."""
+        return tuple(p for slug in sorted(self._problems) for p in self._problems[slug])
+
+    # --- loading -------------------------------------------------------------------------------
+    def load(self) -> CourseStore:
+        """Load every course (from the cache when its version is already there)."""
+        self._sync(force=True)
+        return self
+
+    def refresh(self) -> list[str]:
+        """Reload only course folders whose files changed; return their slugs."""
+        return self._sync(force=False)
+
+    def _sync(self, *, force: bool) -> list[str]:
+        with self._lock:
+            courses = dict(self._courses)
+            fingerprints = dict(self._fingerprints)
+            problems = dict(self._problems)
+            self.cache_hits = 0
+            changed: list[str] = []
+            folders = {f.name: f for f in course_folders(self.source_dir)}
+            for slug in list(courses) + list(problems):
+                if slug not in folders:
+                    courses.pop(slug, None)
+                    problems.pop(slug, None)
+                    fingerprints.pop(slug, None)
+                    changed.append(slug)
+            to_load: list[Path] = []
+            for slug, folder in folders.items():
+                try:
+                    fp = fingerprint(folder)
+                except OSError:
+                    continue
+                if not force and fingerprints.get(slug) == fp:
+                    continue
+                changed.append(slug)
+                fingerprints[slug] = fp
+                to_load.append(folder)
+            for folder, (course, found) in zip(to_load, self._load_folders(to_load), strict=True):
+                slug = folder.name
+                problems[slug] = tuple(found)
+                if course is not None:
+                    courses[slug] = course
+                elif slug not in courses:
+                    fallback = self._read_latest(slug)
+                    if fallback is not None:
+                        courses[slug] = fallback
+            if not self.source_dir.is_dir():
+                problems[""] = (
+                    Problem(
+                        self.source_dir.as_posix(), 0, "error", "no existe la carpeta", "no-root"
+                    ),
+                )
+            else:
+                problems.pop("", None)
+            self._courses = courses
+            self._fingerprints = fingerprints
+            self._problems = problems
+            self._published = sorted(
+                (c for c in courses.values() if c.status == "published"), key=_title_key
+            )
+            return sorted(set(changed))
+
+    def _load_folders(self, folders: list[Path]) -> list[tuple[Course | None, list[Problem]]]:
+        """Take each folder's version from the cache, parse the rest (in parallel if many)."""
+        results: dict[Path, tuple[Course | None, list[Problem]]] = {}
+        to_parse = []
+        for folder in folders:
+            try:
+                version = course_version(folder, list_files(folder))
+            except OSError:
+                version = ""
+            cached = self._read_cache(folder.name, version) if version else None
+            if cached is not None:
+                self.cache_hits += 1
+                results[folder] = cached
+            else:
+                to_parse.append(folder)
+        parsed = (
+            load_many(to_parse, self.source_dir, self.base_url, self.workers) if to_parse else []
+        )
+        for folder, (course, found) in zip(to_parse, parsed, strict=True):
+            if course is not None:
+                self._write_cache(course, found)
+            results[folder] = (course, found)
+        return [results[folder] for folder in folders]
+
+    # --- pickle cache --------------------------------------------------------------------------
+    def _pickle_path(self, slug: str, version: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{slug}-{version}.pickle"
+
+    def _read_cache(self, slug: str, version: str) -> tuple[Course, list[Problem]] | None:
+        path = self._pickle_path(slug, version)
+        if path is None or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as fh:
+                # Our own cache directory, written only by this code: not untrusted input.
+                data: Any = pickle.load(fh)  # noqa: S301
+        except Exception:  # noqa: BLE001 - a bad cache file just means parsing again
+            log.warning("ignoring unreadable course cache %s", path)
+            return None
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != CACHE_FORMAT
+            or data.get("base_url") != self.base_url
+            or not isinstance(data.get("course"), Course)
+        ):
+            return None
+        return data["course"], list(data.get("problems", ()))
+
+    def _read_latest(self, slug: str) -> Course | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            version = (self.cache_dir / f"{slug}.latest").read_text("utf-8").strip()
+        except OSError:
+            return None
+        cached = self._read_cache(slug, version)
+        return cached[0] if cached else None
+
+    def _write_cache(self, course: Course, problems: list[Problem]) -> None:
+        path = self._pickle_path(course.slug, course.version)
+        if path is None or self.cache_dir is None:
+            return
+        payload = {
+            "format": CACHE_FORMAT,
+            "base_url": self.base_url,
+            "course": course,
+            "problems": tuple(problems),
+        }
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            _atomic_write(self.cache_dir / f"{course.slug}.latest", course.version.encode("utf-8"))
+            # Older versions stay: attempts started on them are graded against them.
+        except OSError:
+            log.warning("could not write course cache for %s", course.slug, exc_info=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    # Write to a temp file in the same folder, then rename: readers never see half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            # No fsync: this is a cache; a file lost in a crash is simply rebuilt, and fsync made
+            # a cold load of 100 courses seconds slower.
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _title_key(course: Course) -> tuple[str, str]:
+    return strip_accents(course.title).casefold(), course.slug

@@ -1,0 +1,41 @@
+"""Small text helpers shared by the content modules."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def strip_accents(text: str) -> str:
+    """Return text without combining marks (é -> e, ñ -> n)."""
+    if text.isascii():
+        return text  # the common case; NFKD would not change it
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def norm_key(text: str) -> str:
+    """Normalise a key for matching: lowercase, no accents, spaces as underscores."""
+    return re.sub(r"[\s-]+", "_", strip_accents(str(text)).strip().lower())
+
+
+def slugify(text: str) -> str:
+    """Make an ascii slug (for heading ids)."""
+    slug = _SLUG_STRIP.sub("-", strip_accents(text).lower()).strip("-")
+    return slug or "seccion"
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return ' ¿quisiste decir 'x'?' when a close choice exists, else ''."""
+    match = difflib.get_close_matches(norm_key(word), list(choices), n=1, cutoff=0.6)
+    return f" ¿quisiste decir '{match[0]}'?" if match else ""
+
+
+def plain_words(text: str) -> list[str]:
+    """Split text into words (for sentence length checks)."""
+    return re.findall(r"[\w'’]+", text)

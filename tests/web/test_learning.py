@@ -1,0 +1,193 @@
+"""Catalogue, course page, enrolment, lessons, progress and "Mis cursos"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.learning.models import Enrollment, LessonProgress
+from tests.conftest import FIXTURE_COURSES, login
+from tests.helpers import count
+
+COURSE = "curso-prueba"
+L1, L2, L3 = "01-que-es-una-cooperativa", "02-trabajo-en-equipo", "03-prueba-final"
+
+
+def test_catalogue_lists_published_courses(client):
+    html = client.get("/cursos/").get_data(as_text=True)
+    assert "Curso de prueba" in html
+    assert f'href="/cursos/{COURSE}/"' in html
+    assert "3</dd>" in html  # number of lessons
+
+
+def test_course_page_for_a_visitor(client):
+    html = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
+    assert "<h1>Curso de prueba</h1>" in html
+    assert "Ingresar para inscribirme" in html
+    assert html.count('class="outline-item') == 3
+    assert "con lectura fácil" in html
+    assert "Completada" not in html
+
+
+def test_enrol_records_the_course_version_and_is_idempotent(client, make_user, ctx, app):
+    user = make_user()
+    login(client, user)
+    first = client.post(f"/cursos/{COURSE}/inscripcion")
+    assert first.status_code == 302
+    assert first.headers["Location"].endswith(f"/cursos/{COURSE}/{L1}")
+    client.post(f"/cursos/{COURSE}/inscripcion")
+    enrollments = list(ctx_scalars(select(Enrollment).where(Enrollment.user_id == user.id)))
+    assert len(enrollments) == 1
+    with app.app_context():
+        from app.catalog.content import get_store
+
+        version = get_store().get(COURSE).version
+    assert enrollments[0].course_version == version
+    assert enrollments[0].status == "active"
+
+
+def ctx_scalars(statement):
+    from app.extensions import db
+
+    return db.session.scalars(statement)
+
+
+def _copy_fixture(tmp_path: Path, edit=None) -> Path:
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES / COURSE, root / COURSE)
+    if edit:
+        course_md = root / COURSE / "course.md"
+        course_md.write_text(edit(course_md.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+def test_enrolment_key(make_app, make_user, tmp_path, ctx):
+    root = _copy_fixture(
+        tmp_path,
+        lambda text: text.replace(
+            "estado: publicado", "estado: publicado\nclave_inscripcion: limon-27"
+        ),
+    )
+    keyed = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"))
+    client = keyed.test_client()
+    user = make_user()
+    login(client, user)
+    page = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
+    assert 'id="key"' in page
+    wrong = client.post(f"/cursos/{COURSE}/inscripcion", data={"key": "naranja"})
+    assert wrong.status_code == 400
+    html = wrong.get_data(as_text=True)
+    assert "La clave de inscripción no es correcta" in html
+    assert 'value="naranja"' in html
+    assert count(Enrollment) == 0
+    right = client.post(f"/cursos/{COURSE}/inscripcion", data={"key": " limon-27 "})
+    assert right.status_code == 302
+    assert count(Enrollment, Enrollment.user_id == user.id) == 1
+
+
+def test_draft_courses_are_not_published(make_app, tmp_path):
+    root = _copy_fixture(tmp_path, lambda t: t.replace("estado: publicado", "estado: borrador"))
+    drafts = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"))
+    client = drafts.test_client()
+    assert "Curso de prueba" not in client.get("/cursos/").get_data(as_text=True)
+    assert client.get(f"/cursos/{COURSE}/").status_code == 404
+    assert client.get(f"/cursos/{COURSE}/{L1}").status_code == 404
+
+
+def test_lesson_page_for_a_visitor(client):
+    html = client.get(f"/cursos/{COURSE}/{L1}").get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert "Lección 1 de 3" in html
+    assert "Lo que aprenderás" in html
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+    assert "ingresa con tu cuenta" in html
+    assert "Marcar como completada" not in html
+    assert "Repaso de la lección" in html  # the quiz card where the quiz sits
+
+
+def test_mark_lesson_complete_and_see_progress(client, make_user, ctx):
+    user = make_user()
+    login(client, user)
+    client.post(f"/cursos/{COURSE}/inscripcion")
+    page = client.get(f"/cursos/{COURSE}/{L1}").get_data(as_text=True)
+    assert "0 de 3 lecciones completadas" in page
+    assert 'max="3" value="0"' in page
+    response = client.post(f"/cursos/{COURSE}/{L1}/completar")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/cursos/{COURSE}/{L2}")
+    client.post(f"/cursos/{COURSE}/{L1}/completar")  # twice is harmless
+    rows = list(ctx_scalars(select(LessonProgress)))
+    assert [(r.lesson_slug, len(r.course_version)) for r in rows] == [(L1, 12)]
+    lesson = client.get(f"/cursos/{COURSE}/{L1}").get_data(as_text=True)
+    assert "1 de 3 lecciones completadas" in lesson
+    assert "Ya completaste esta lección." in lesson
+    course_page = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
+    assert "Continuar donde quedaste" in course_page
+    assert f'/cursos/{COURSE}/{L2}"' in course_page
+    mine = client.get("/mis-cursos").get_data(as_text=True)
+    assert "Curso de prueba" in mine and "1 de 3 lecciones completadas" in mine
+
+
+def test_completing_a_lesson_needs_enrolment(client, make_user, ctx):
+    user = make_user()
+    login(client, user)
+    response = client.post(f"/cursos/{COURSE}/{L1}/completar", follow_redirects=True)
+    assert "Inscríbete en el curso para guardar tu avance." in response.get_data(as_text=True)
+    assert count(LessonProgress) == 0
+
+
+def test_anonymous_cannot_enrol_or_complete(client, ctx):
+    for url in (f"/cursos/{COURSE}/inscripcion", f"/cursos/{COURSE}/{L1}/completar"):
+        response = client.post(url)
+        assert response.status_code == 302
+        assert "/ingresar" in response.headers["Location"]
+    assert count(Enrollment) == 0
+
+
+def test_quiz_file_lesson_has_no_manual_completion(client, make_user):
+    user = make_user()
+    login(client, user)
+    client.post(f"/cursos/{COURSE}/inscripcion")
+    html = client.get(f"/cursos/{COURSE}/{L3}").get_data(as_text=True)
+    assert "Marcar como completada" not in html
+    assert "Esta lección se completa al aprobar su prueba." in html
+    assert client.post(f"/cursos/{COURSE}/{L3}/completar").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cursos/no-existe/",
+        f"/cursos/{COURSE}/99-no-existe",
+        "/cursos/no-existe/01-algo",
+        f"/cursos/{COURSE}/archivos/../course.md",
+        f"/cursos/{COURSE}/archivos/course.md",
+        f"/cursos/{COURSE}/archivos/media/no-existe.png",
+    ],
+)
+def test_unknown_things_get_a_spanish_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "No encontramos esta página" in html
+    assert 'href="/cursos/"' in html
+
+
+def test_course_media_is_served(client, app):
+    with app.app_context():
+        from app.catalog.content import get_store
+
+        media = sorted(get_store().get(COURSE).media_files)
+    assert media, "the fixture course has media"
+    response = client.get(f"/cursos/{COURSE}/archivos/{media[0]}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] != "text/html; charset=utf-8"
+
+
+def test_my_courses_when_empty(client, make_user):
+    login(client, make_user())
+    html = client.get("/mis-cursos").get_data(as_text=True)
+    assert "Todavía no te inscribes en ningún curso." in html
