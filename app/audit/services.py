@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import g, has_request_context
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+
+log = logging.getLogger("aula.audit")
 
 
 def record(action: str, *, actor=None, target=None, target_type: str = "", **details):
@@ -21,4 +25,13 @@ def record(action: str, *, actor=None, target=None, target_type: str = "", **det
         request_id=(g.get("request_id", "") if has_request_context() else ""),
     )
     db.session.add(event)
+    # The log line names who and what, never the details (they may hold scores or names).
+    log.info(
+        "audit action=%s actor_id=%s target=%s:%s request_id=%s",
+        action,
+        event.actor_id,
+        event.target_type,
+        event.target_id,
+        event.request_id,
+    )
     return event

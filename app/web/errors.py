@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -39,6 +40,13 @@ def register_error_handlers(app: Flask) -> None:
             from app.extensions import login_manager
 
             return login_manager.unauthorized()
+        if exc.code == 403:
+            log.warning(
+                "access denied user_id=%s endpoint=%s request_id=%s",
+                getattr(current_user, "id", None),
+                request.endpoint,
+                g.get("request_id", ""),
+            )
         titles = {
             400: _("La solicitud no es válida"),
             403: _("No tienes acceso a esta página"),

@@ -1,0 +1,123 @@
+"""Sweeps over every route: CSRF on every state change, no GET changes data, headers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from tests.browser.pages import PAGES
+from tests.browser.scenario import build_scenario
+from tests.conftest import PASSWORD, login
+from tests.security.routes import all_routes
+
+ROUTES = all_routes()
+POSTS = [(e, u) for e, m, u in ROUTES if m == "POST"]
+GETS = [(e, u) for e, m, u in ROUTES if m == "GET" and e != "static"]
+ROLES = ("participant", "trainer", "coordinator", "admin")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to compare before and after."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        out[table.name] = [tuple(row) for row in rows]
+    return out
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        scenario = build_scenario()
+        for user in scenario.users.values():
+            db.session.refresh(user)
+            db.session.expunge(user)
+    return scenario
+
+
+@pytest.fixture
+def strict_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def test_every_post_needs_a_csrf_token(strict_app, world, ctx):
+    before = snapshot()
+    for role in ROLES:
+        client = strict_app.test_client()
+        # Log in through the form, with its token, then try every POST without one.
+        page = client.get("/ingresar").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        client.post(
+            "/ingresar",
+            data={"login": world.users[role].username, "password": PASSWORD, "csrf_token": token},
+        )
+        after_login = snapshot()
+        for endpoint, url in POSTS:
+            if endpoint == "accounts.login":
+                continue
+            response = client.post(url, data={"x": "1"})
+            assert response.status_code == 400, f"{role} POST {url}: {response.status_code}"
+        db.session.expire_all()
+        assert snapshot() == after_login, f"a POST without token changed data ({role})"
+    assert before.keys() == after_login.keys()
+
+
+@pytest.mark.parametrize("role", ("anonymous", *ROLES))
+def test_no_get_request_changes_data(app, world, ctx, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, world.users[role])
+    db.session.expire_all()
+    before = snapshot()
+    for _endpoint, url in GETS:
+        client.get(url)
+    # And every page with real ids, as the browser suite reaches them.
+    for page in PAGES:
+        if role in page.roles:
+            client.get(page.url(world))
+    db.session.expire_all()
+    assert snapshot() == before
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+@pytest.mark.parametrize("role", ("anonymous", "participant", "admin"))
+def test_security_headers_on_every_response(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, world.users[role])
+    for _endpoint, url in [*GETS, ("missing", "/no-existe")]:
+        response = client.get(url)
+        csp = response.headers.get("Content-Security-Policy", "")
+        for directive in (
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ):
+            assert directive in csp, f"{url}: {csp}"
+        assert "unsafe-inline" not in csp
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, f"{url}: {name}"
+        assert "Server" not in response.headers
+        if role != "anonymous" and response.status_code == 200:
+            assert response.headers.get("Cache-Control") == "no-store", url
+
+
+def test_pages_have_no_inline_script_or_style(app, world):
+    client = app.test_client()
+    login(client, world.users["participant"])
+    for _endpoint, url in GETS:
+        response = client.get(url)
+        if not response.content_type.startswith("text/html"):
+            continue
+        html = response.get_data(as_text=True)
+        assert "<script" not in html, url
+        assert " style=" not in html and "<style" not in html, url
+        assert " onclick=" not in html.lower() and "javascript:" not in html.lower(), url
