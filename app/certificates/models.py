@@ -17,9 +17,7 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id"), nullable=True, index=True
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     enrollment_id: Mapped[int | None] = mapped_column(
         ForeignKey("enrollments.id"), nullable=True, unique=True
     )
