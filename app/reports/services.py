@@ -1,0 +1,272 @@
+"""Completion records, summaries and inclusion aggregates for a set of groups.
+
+Every function takes the group ids in scope (computed from the acting user by the caller) and
+runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from app.accounts.models import User
+from app.certificates.models import Certificate
+from app.extensions import db
+from app.learning.models import Enrollment, LessonProgress
+from app.orgs.models import Group, Municipality
+from app.quizzes.models import QuizAttempt
+
+STATUSES = ("enrolled", "in_progress", "completed", "certified")
+SUPPRESS_BELOW = 5
+
+
+@dataclass(frozen=True)
+class Filters:
+    course: str | None = None
+    group_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+
+    def as_args(self) -> dict:
+        out = {
+            "curso": self.course,
+            "grupo": self.group_id,
+            "desde": self.date_from.isoformat() if self.date_from else None,
+            "hasta": self.date_to.isoformat() if self.date_to else None,
+            "estado": self.status,
+        }
+        return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def _lessons_done():
+    return (
+        select(func.count(LessonProgress.id))
+        .where(LessonProgress.enrollment_id == Enrollment.id)
+        .correlate(Enrollment)
+        .scalar_subquery()
+    )
+
+
+def status_expression(lessons_done=None):
+    lessons_done = lessons_done if lessons_done is not None else _lessons_done()
+    attempted = exists().where(QuizAttempt.enrollment_id == Enrollment.id)
+    return case(
+        (Certificate.id.is_not(None), "certified"),
+        (Enrollment.status == "completed", "completed"),
+        (or_(lessons_done > 0, attempted), "in_progress"),
+        else_="enrolled",
+    )
+
+
+def _certificate_join():
+    return and_(
+        Certificate.user_id == Enrollment.user_id,
+        Certificate.course_slug == Enrollment.course_slug,
+        Certificate.revoked_at.is_(None),
+    )
+
+
+def records_query(group_ids: set[int], filters: Filters = Filters()):
+    """One SELECT of the completion records in GROUP_IDS matching FILTERS."""
+    lessons_done = _lessons_done().label("lessons_done")
+    status = status_expression(_lessons_done()).label("state")
+    query = (
+        select(
+            Enrollment.id.label("enrollment_id"),
+            User.id.label("user_id"),
+            User.full_name,
+            User.username,
+            Municipality.name.label("municipality"),
+            Group.id.label("group_id"),
+            Group.name.label("group_name"),
+            Enrollment.course_slug,
+            Enrollment.enrolled_at,
+            Enrollment.last_activity_at,
+            Enrollment.completed_at,
+            Certificate.issued_at.label("certified_at"),
+            Certificate.code.label("certificate_code"),
+            lessons_done,
+            status,
+        )
+        .join(User, User.id == Enrollment.user_id)
+        .join(Group, Group.id == Enrollment.group_id)
+        .join(Municipality, Municipality.id == Group.municipality_id)
+        .outerjoin(Certificate, _certificate_join())
+        .where(Enrollment.group_id.in_(group_ids or {-1}))
+    )
+    if filters.course:
+        query = query.where(Enrollment.course_slug == filters.course)
+    if filters.group_id is not None:
+        query = query.where(Enrollment.group_id == filters.group_id)
+    if filters.date_from or filters.date_to:
+        start = datetime.combine(filters.date_from or date(1900, 1, 1), datetime.min.time())
+        end = datetime.combine(filters.date_to or date(9999, 12, 30), datetime.min.time())
+        end += timedelta(days=1)
+        query = query.where(
+            or_(
+                and_(Enrollment.enrolled_at >= start, Enrollment.enrolled_at < end),
+                and_(Enrollment.completed_at >= start, Enrollment.completed_at < end),
+            )
+        )
+    if filters.status:
+        query = query.where(status_expression() == filters.status)
+    return query.order_by(Group.name, Enrollment.course_slug, User.full_name, Enrollment.id)
+
+
+def records(group_ids: set[int], filters: Filters = Filters(), *, limit=None, offset=0):
+    query = records_query(group_ids, filters)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.execute(query))
+
+
+def count_records(group_ids: set[int], filters: Filters = Filters()) -> int:
+    sub = records_query(group_ids, filters).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(sub))
+
+
+@dataclass
+class StatusCounts:
+    enrolled: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    certified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.enrolled + self.in_progress + self.completed + self.certified
+
+    @property
+    def finished(self) -> int:
+        """Completed, with or without certificate."""
+        return self.completed + self.certified
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.finished / self.total) if self.total else 0
+
+
+def status_counts(group_ids: set[int], by: str) -> dict:
+    """Counts of records per status, keyed by course slug (by="course") or group id."""
+    key = Enrollment.course_slug if by == "course" else Enrollment.group_id
+    status = status_expression()
+    rows = db.session.execute(
+        select(key, status, func.count(Enrollment.id))
+        .outerjoin(Certificate, _certificate_join())
+        .where(Enrollment.group_id.in_(group_ids or {-1}))
+        .group_by(key, status)
+    )
+    out: dict = defaultdict(StatusCounts)
+    for k, state, n in rows:
+        setattr(out[k], state, n)
+    return dict(out)
+
+
+def months_back(today: date, n: int = 12) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(n):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def completions_by_month(group_ids: set[int], today: date, n: int = 12) -> dict:
+    """{"months": [date...], "total": Counter(month), "by_course": {slug: Counter},
+    "by_group": {group_id: Counter}} for the last N months."""
+    months = months_back(today, n)
+    start = datetime.combine(months[0], datetime.min.time())
+    rows = db.session.execute(
+        select(Enrollment.course_slug, Enrollment.group_id, Enrollment.completed_at).where(
+            Enrollment.group_id.in_(group_ids or {-1}),
+            Enrollment.completed_at.is_not(None),
+            Enrollment.completed_at >= start,
+        )
+    )
+    total: Counter = Counter()
+    by_course: dict = defaultdict(Counter)
+    by_group: dict = defaultdict(Counter)
+    for slug, gid, completed_at in rows:
+        month = completed_at.date().replace(day=1)
+        total[month] += 1
+        by_course[slug][month] += 1
+        by_group[gid][month] += 1
+    return {"months": months, "total": total, "by_course": by_course, "by_group": by_group}
+
+
+# --- Inclusion aggregates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count as shown: the number, or suppressed (fewer than five people)."""
+
+    value: int
+    suppressed: bool
+
+    @property
+    def shown(self) -> int | None:
+        return None if self.suppressed else self.value
+
+
+def suppress(counts: dict) -> dict:
+    """Hide every count below 5; if only one cell of a set is hidden, hide the next smallest
+    too, so it cannot be worked out from a total."""
+    cells = {k: Cell(v, v < SUPPRESS_BELOW) for k, v in counts.items()}
+    hidden = [k for k, c in cells.items() if c.suppressed]
+    if len(hidden) == 1 and len(cells) > 1:
+        shown = sorted((c.value, str(k), k) for k, c in cells.items() if not c.suppressed)
+        if shown:
+            k = shown[0][2]
+            cells[k] = Cell(cells[k].value, True)
+    return cells
+
+
+def inclusion_counts(group_ids: set[int]) -> dict:
+    """People who declared a disability (with consent), per course and per group; aggregates
+    only, with small counts suppressed. Never returns who."""
+    declared = and_(User.disability_declared.is_(True), User.disability_consent_at.is_not(None))
+    base = (
+        select(Enrollment.course_slug, Enrollment.group_id, Enrollment.user_id)
+        .join(User, User.id == Enrollment.user_id)
+        .where(Enrollment.group_id.in_(group_ids or {-1}), declared)
+    )
+    rows = list(db.session.execute(base))
+    per_course: dict = defaultdict(set)
+    per_group: dict = defaultdict(set)
+    everyone: set = set()
+    for slug, gid, uid in rows:
+        per_course[slug].add(uid)
+        per_group[gid].add(uid)
+        everyone.add(uid)
+    return {
+        "by_course": suppress({k: len(v) for k, v in per_course.items()}),
+        "by_group": suppress({k: len(v) for k, v in per_group.items()}),
+        "total": Cell(len(everyone), len(everyone) < SUPPRESS_BELOW),
+    }
+
+
+# --- One participant ------------------------------------------------------------------------------
+
+
+def quiz_summary(user_ids: list[int]) -> dict:
+    """{(user_id, course_slug, quiz_id): (attempts, best percent, passed)} in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.course_slug,
+            QuizAttempt.quiz_id,
+            func.count(QuizAttempt.id),
+            func.max(QuizAttempt.percent),
+            func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
+        )
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.state == "submitted")
+        .group_by(QuizAttempt.user_id, QuizAttempt.course_slug, QuizAttempt.quiz_id)
+    )
+    return {(u, c, q): (n, best, bool(passed)) for u, c, q, n, best, passed in rows}

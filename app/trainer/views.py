@@ -1,0 +1,415 @@
+"""Trainer workspace: their groups, members, enrolment, progress, import and course preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts import services as accounts
+from app.catalog.content import get_store
+from app.certificates.models import Certificate
+from app.content import check_paths
+from app.content.problems import sort_problems
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.learning import services as learning
+from app.learning.forms import ConfirmForm
+from app.learning.models import Enrollment
+from app.orgs import imports
+from app.orgs import services as orgs
+from app.orgs.models import GROUP_KINDS, Membership
+from app.reports.services import quiz_summary
+from app.trainer import bp
+from app.trainer.forms import (
+    AddMemberForm,
+    ConfirmImportForm,
+    EnrollGroupForm,
+    ImportForm,
+    ParticipantForm,
+)
+from app.web.access import roles_required
+from app.web.forms import apply_domain_error
+
+STAFF = ("trainer", "admin")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _group_or_404(group_id: int):
+    try:
+        return orgs.group_for(_me(), group_id)
+    except NotFound:
+        abort(404)
+
+
+def _participant_or_404(user_id: int):
+    try:
+        return orgs.participant_for(_me(), user_id)
+    except NotFound:
+        abort(404)
+
+
+def kind_names() -> dict:
+    return dict(
+        zip(
+            GROUP_KINDS,
+            (_("Equipo municipal"), _("Grupo preasociativo"), _("Cooperativa")),
+            strict=True,
+        )
+    )
+
+
+def _published_choices():
+    return [SelectChoice("", _("Elige un curso"))] + [
+        SelectChoice(c.slug, c.title) for c in get_store().published()
+    ]
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    groups = orgs.visible_groups(_me())
+    counts = dict(
+        db.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(
+                Membership.group_id.in_([g.id for g in groups] or [-1]),
+                Membership.role == "member",
+            )
+            .group_by(Membership.group_id)
+        ).all()
+    )
+    return render_template(
+        "trainer/index.html", groups=groups, counts=counts, kind_names=kind_names()
+    )
+
+
+def _group_page(group, *, participant_form=None, member_form=None, enroll_form=None, status=200):
+    members = orgs.members_of(group)
+    enroll_form = enroll_form or EnrollGroupForm(prefix="enrol")
+    enroll_form.course.choices = _published_choices()
+    courses = db.session.execute(
+        select(Enrollment.course_slug, func.count(Enrollment.id))
+        .where(Enrollment.group_id == group.id)
+        .group_by(Enrollment.course_slug)
+    ).all()
+    store = get_store()
+    return (
+        render_template(
+            "trainer/group.html",
+            group=group,
+            members=members,
+            trainers=orgs.trainers_of(group),
+            courses=[(store.get(slug), slug, n) for slug, n in courses],
+            participant_form=participant_form or ParticipantForm(prefix="nuevo"),
+            member_form=member_form or AddMemberForm(prefix="sumar"),
+            enroll_form=enroll_form,
+            action_form=ConfirmForm(),
+            kind_names=kind_names(),
+            form=None,
+        ),
+        status,
+    )
+
+
+@bp.route("/grupos/<int:group_id>")
+@roles_required(*STAFF)
+def group(group_id: int):
+    return _group_page(_group_or_404(group_id))
+
+
+@bp.route("/grupos/<int:group_id>/participantes", methods=["POST"])
+@roles_required(*STAFF)
+def create_participant(group_id: int):
+    group = _group_or_404(group_id)
+    form = ParticipantForm(prefix="nuevo")
+    if form.validate_on_submit():
+        try:
+            user, one_time = orgs.create_participant(
+                _me(),
+                group,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                rut=form.rut.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            return render_template(
+                "trainer/credentials.html",
+                credentials=[(user.full_name, user.username, one_time, group.name)],
+                back=url_for("trainer.group", group_id=group.id),
+            )
+    return _group_page(group, participant_form=form, status=400)
+
+
+@bp.route("/grupos/<int:group_id>/miembros", methods=["POST"])
+@roles_required(*STAFF)
+def add_member(group_id: int):
+    group = _group_or_404(group_id)
+    form = AddMemberForm(prefix="sumar")
+    if form.validate_on_submit():
+        try:
+            user = orgs.add_existing_member(_me(), group, form.username.data)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s ahora es parte del grupo.", name=user.full_name), "success")
+            return redirect(url_for("trainer.group", group_id=group.id))
+    return _group_page(group, member_form=form, status=400)
+
+
+@bp.route("/grupos/<int:group_id>/miembros/<int:user_id>/quitar", methods=["POST"])
+@roles_required(*STAFF)
+def remove_member(group_id: int, user_id: int):
+    group = _group_or_404(group_id)
+    person = _participant_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        orgs.remove_member(_me(), group, person)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("%(name)s ya no es parte del grupo.", name=person.full_name), "success")
+    return redirect(url_for("trainer.group", group_id=group.id))
+
+
+@bp.route("/participantes/<int:user_id>/contrasena", methods=["POST"])
+@roles_required(*STAFF)
+def reset_password(user_id: int):
+    person = _participant_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    one_time = accounts.reset_password(person, actor=_me())
+    db.session.commit()
+    return render_template(
+        "trainer/credentials.html",
+        credentials=[(person.full_name, person.username, one_time, "")],
+        back=url_for("trainer.participant", user_id=person.id),
+    )
+
+
+@bp.route("/grupos/<int:group_id>/inscribir", methods=["POST"])
+@roles_required(*STAFF)
+def enroll_group(group_id: int):
+    group = _group_or_404(group_id)
+    form = EnrollGroupForm(prefix="enrol")
+    form.course.choices = _published_choices()
+    if form.validate_on_submit():
+        course = get_store().get(form.course.data)
+        try:
+            new, existing = orgs.enroll_group(_me(), group, course)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Inscripción lista en «%(title)s»: %(new)s personas nuevas, %(old)s ya "
+                    "estaban inscritas.",
+                    title=course.title,
+                    new=new,
+                    old=existing,
+                ),
+                "success",
+            )
+            return redirect(url_for("trainer.group", group_id=group.id))
+    return _group_page(group, enroll_form=form, status=400)
+
+
+@bp.route("/grupos/<int:group_id>/cursos/<slug>")
+@roles_required(*STAFF)
+def group_progress(group_id: int, slug: str):
+    group = _group_or_404(group_id)
+    course = get_store().get(slug)
+    if course is None:
+        abort(404)
+    members = orgs.members_of(group)
+    ids = [m.id for m in members]
+    enrollments = {
+        e.user_id: e
+        for e in db.session.scalars(
+            select(Enrollment).where(
+                Enrollment.user_id.in_(ids or [-1]), Enrollment.course_slug == slug
+            )
+        )
+    }
+    done = learning.done_by_enrollment([e.id for e in enrollments.values()])
+    quizzes = quiz_summary(ids)
+    certificates = {
+        c.user_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id.in_(ids or [-1]), Certificate.course_slug == slug
+            )
+        )
+    }
+    rows = []
+    for m in members:
+        e = enrollments.get(m.id)
+        progress = (
+            learning.progress_for(course, frozenset(done[e.id]), e.status == "completed")
+            if e
+            else None
+        )
+        rows.append((m, e, progress, certificates.get(m.id)))
+    return render_template(
+        "trainer/group_progress.html",
+        group=group,
+        course=course,
+        rows=rows,
+        quizzes=quizzes,
+        quiz_list=list(course.quizzes.values()),
+    )
+
+
+@bp.route("/participantes/<int:user_id>")
+@roles_required(*STAFF)
+def participant(user_id: int):
+    person = _participant_or_404(user_id)
+    store = get_store()
+    enrollments = learning.my_enrollments(person)
+    done = learning.done_by_enrollment([e.id for e in enrollments])
+    certificates = {
+        c.course_slug: c
+        for c in db.session.scalars(select(Certificate).where(Certificate.user_id == person.id))
+    }
+    rows = []
+    for e in enrollments:
+        course = store.get(e.course_slug)
+        if course is None:
+            continue
+        progress = learning.progress_for(course, frozenset(done[e.id]), e.status == "completed")
+        rows.append((course, e, progress, certificates.get(e.course_slug)))
+    member_of = set(
+        db.session.scalars(select(Membership.group_id).where(Membership.user_id == person.id))
+    )
+    groups = [g for g in orgs.visible_groups(_me()) if g.id in member_of]
+    return render_template(
+        "trainer/participant.html",
+        person=person,
+        rows=rows,
+        quizzes=quiz_summary([person.id]),
+        groups=groups,
+        action_form=ConfirmForm(),
+    )
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+@bp.route("/importar", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def import_upload():
+    form = ImportForm()
+    me = _me()
+    if form.validate_on_submit():
+        try:
+            rows = imports.parse_csv(form.file.data.read())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            plan = imports.plan_import(me, rows, orgs.visible_groups(me), get_store().published())
+            confirm = ConfirmImportForm(token=imports.sign_rows(me, rows))
+            return render_template(
+                "trainer/import_preview.html", plan=plan, confirm_form=confirm, form=None
+            )
+    return render_template("trainer/import.html", form=form, groups=orgs.visible_groups(me)), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/importar/confirmar", methods=["POST"])
+@roles_required(*STAFF)
+def import_confirm():
+    me = _me()
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rows = imports.unsign_rows(me, form.token.data)
+        result = imports.run_import(me, rows, orgs.visible_groups(me), get_store().published())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("trainer.import_upload"))
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    flash(
+        _(
+            "Importación lista: %(new)s cuentas nuevas, %(old)s personas que ya tenían cuenta, "
+            "%(m)s incorporaciones a grupos y %(e)s inscripciones.",
+            new=len(result.created),
+            old=result.existing,
+            m=result.memberships,
+            e=result.enrollments,
+        ),
+        "success",
+    )
+    return render_template(
+        "trainer/credentials.html",
+        credentials=[(u.full_name, u.username, p, g.name) for u, p, g in result.created],
+        back=url_for("trainer.index"),
+    )
+
+
+# --- Course preview -----------------------------------------------------------------------------
+
+
+@bp.route("/cursos")
+@roles_required(*STAFF)
+def courses():
+    return render_template("trainer/courses.html", courses=get_store().all())
+
+
+def _course_any_or_404(slug: str):
+    course = get_store().get(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _lint(course):
+    root = Path(current_app.config["COURSES_DIR"])
+    return sort_problems(check_paths([root / course.slug]))
+
+
+@bp.route("/cursos/<slug>/")
+@roles_required(*STAFF)
+def course_preview(slug: str):
+    course = _course_any_or_404(slug)
+    return render_template("trainer/course_preview.html", course=course, problems=_lint(course))
+
+
+@bp.route("/cursos/<slug>/<lesson_slug>")
+@roles_required(*STAFF)
+def lesson_preview(slug: str, lesson_slug: str):
+    course = _course_any_or_404(slug)
+    lesson = course.lesson(lesson_slug)
+    if lesson is None:
+        abort(404)
+    problems = [p for p in _lint(course) if lesson.path and p.path.endswith(Path(lesson.path).name)]
+    index = lesson.number - 1
+    return render_template(
+        "trainer/lesson_preview.html",
+        course=course,
+        lesson=lesson,
+        problems=problems,
+        previous=course.lessons[index - 1] if index > 0 else None,
+        following=course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
+    )

@@ -1,0 +1,90 @@
+"""Trainer workspace: access, progress, participant detail, course preview with lint."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+from tests.web.orgs_world import build_world
+
+
+class Who:
+    def __init__(self, username):
+        self.username = username
+
+
+@pytest.mark.parametrize("role", ["participant", "coordinator"])
+@pytest.mark.parametrize(
+    "url",
+    ["/formacion/", "/formacion/cursos", "/formacion/importar", "/formacion/cursos/curso-prueba/"],
+)
+def test_trainer_pages_are_for_trainers_and_admins(client, make_user, role, url):
+    login(client, make_user(role))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["participant", "trainer"])
+@pytest.mark.parametrize(
+    "url", ["/coordinacion/", "/coordinacion/registros", "/coordinacion/registros.csv"]
+)
+def test_coordinator_pages_refuse_other_roles(client, make_user, role, url):
+    login(client, make_user(role))
+    assert client.get(url).status_code == 403
+
+
+def test_index_lists_only_own_groups(app, client):
+    w = build_world(app)
+    login(client, Who(w.users["trainer-a"]))
+    html = client.get("/formacion/").get_data(as_text=True)
+    assert "Grupo A" in html and "Grupo B" not in html
+
+
+def test_group_progress_shows_lessons_quizzes_completion_certificates(app, client):
+    w = build_world(app)
+    login(client, Who(w.users["trainer-a"]))
+    html = client.get(f"/formacion/grupos/{w.ids['group-a']}/cursos/curso-prueba").get_data(
+        as_text=True
+    )
+    assert "Participante A" in html
+    assert "1 de 3" in html
+    assert "sin intentos" in html
+    assert "<caption>" in html and 'scope="row"' in html
+
+
+def test_participant_detail(app, client):
+    w = build_world(app)
+    login(client, Who(w.users["trainer-a"]))
+    html = client.get(f"/formacion/participantes/{w.ids['part-a']}").get_data(as_text=True)
+    assert "Participante A" in html and "Grupo A" in html and "1 de 3" in html
+
+
+def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, make_user):
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent / "fixtures" / "courses-broken"
+    courses = tmp_path / "courses"
+    shutil.copytree(root, courses)
+    preview_app = make_app(COURSES_DIR=str(courses), COURSE_CACHE_DIR=str(tmp_path / "cache"))
+    trainer = make_user("trainer")
+    c = preview_app.test_client()
+    login(c, trainer)
+    listing = c.get("/formacion/cursos").get_data(as_text=True)
+    slugs = [s for s in ("curso-roto", "curso-sano") if f"/formacion/cursos/{s}/" in listing]
+    assert slugs
+    for slug in slugs:
+        html = c.get(f"/formacion/cursos/{slug}/").get_data(as_text=True)
+        assert "Revisión del curso" in html
+        if slug == "curso-roto":
+            assert "curso-roto/" in html and ("Error" in html or "Aviso" in html)
+
+
+def test_lesson_preview_renders_the_lesson_and_quiz(app, client, make_user):
+    login(client, make_user("trainer"))
+    html = client.get("/formacion/cursos/curso-prueba/01-que-es-una-cooperativa").get_data(
+        as_text=True
+    )
+    assert html.count("<h1") == 1
+    assert "Revisión del curso" in html
+    assert client.get("/formacion/cursos/curso-prueba/no-existe").status_code == 404
+    assert client.get("/formacion/cursos/no-existe/").status_code == 404
