@@ -25,7 +25,8 @@ def test_courses_check_names_file_and_line(runner):
     result = runner.invoke(args=["courses", "check", str(FIXTURES / "courses-broken")])
     assert result.exit_code == 1
     assert (
-        "curso-roto/01-inicio.md:13: error: la pregunta no tiene respuesta correcta" in result.output
+        "curso-roto/01-inicio.md:13: error: la pregunta no tiene respuesta correcta"
+        in result.output
     )
     assert "curso-roto/course.md:1: error: falta la clave 'titulo'" in result.output
 
@@ -58,8 +59,14 @@ def test_demo_creates_municipalities_and_one_account_per_role(runner, ctx):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     names = set(db.session.scalars(select(Municipality.name)))
-    assert names >= {"Copiapó", "Coquimbo", "Monte Patria", "Quillota", "Isla de Maipo",
-                     "Chimbarongo"}
+    assert names >= {
+        "Copiapó",
+        "Coquimbo",
+        "Monte Patria",
+        "Quillota",
+        "Isla de Maipo",
+        "Chimbarongo",
+    }
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"participant", "trainer", "coordinator", "admin"}
     # The printed credentials work.
