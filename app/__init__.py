@@ -36,19 +36,41 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.accounts import bp as accounts_bp
     from app.catalog import bp as catalog_bp
+    from app.certificates import bp as certificates_bp
     from app.learning import bp as learning_bp
     from app.quizzes import bp as quizzes_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+
+    from app.admin import bp as admin_bp
+    from app.reports import bp as reports_bp
+    from app.trainer import bp as trainer_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(trainer_bp)
+    app.register_blueprint(reports_bp)
+
+    from app.preferences import bp as preferences_bp
+    from app.privacy import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
+
+    app.register_blueprint(preferences_bp)
 
     from app.catalog.content import init_courses
     from app.cli import register_cli
 
     init_courses(app)
     register_cli(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind one reverse proxy: take the client address and scheme from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
 
 
@@ -78,6 +100,8 @@ def _finish_config(app: Flask) -> None:
     cfg.setdefault("COURSES_DIR", None)
     if not cfg.get("COURSES_DIR"):
         cfg["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
+    if not cfg.get("NARRATION_DIR"):
+        cfg["NARRATION_DIR"] = os.path.join(app.instance_path, "narration")
     if not cfg.get("COURSE_CACHE_DIR"):
         cfg["COURSE_CACHE_DIR"] = os.path.join(app.instance_path, "course-cache")
     if cfg.get("PRODUCTION"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.content import check_paths, format_problems
 
@@ -38,7 +38,9 @@ def courses_sync() -> None:
     problems = store.problems
     errors = [p for p in problems if p.severity == "error"]
     for course in store.all():
-        click.echo(f"{course.slug}: {course.status} v{course.version} ({len(course.lessons)} lessons)")
+        click.echo(
+            f"{course.slug}: {course.status} v{course.version} ({len(course.lessons)} lessons)"
+        )
     if problems:
         click.echo(format_problems(problems, fmt="text"))
     if errors:
@@ -49,7 +51,49 @@ def courses_sync() -> None:
         sys.exit(1)
 
 
+@courses_cli.command("narrate")
+@click.argument("slugs", nargs=-1)
+@click.option("--wav", is_flag=True, help="Keep WAV files even when lame is installed.")
+def courses_narrate(slugs: tuple[str, ...], wav: bool) -> None:
+    """Make the spoken version of every lesson (and its easy-read version) with espeak-ng.
+
+    Files go to NARRATION_DIR/<course>/<version>/<lesson>[.lf].mp3 (or .wav); existing ones
+    are kept, lessons with a trainer's own recording are skipped.
+    """
+    from app.catalog.content import get_store
+    from app.content.narration import narrate_lesson
+
+    store = get_store()
+    root = Path(current_app.config["NARRATION_DIR"])
+    courses = [store.get(slug) for slug in slugs] if slugs else store.all()
+    unknown = [slug for slug, course in zip(slugs, courses, strict=False) if course is None]
+    if unknown:
+        click.echo(f"unknown course: {', '.join(unknown)}", err=True)
+        sys.exit(1)
+    counts = {"made": 0, "exists": 0, "recorded": 0, "empty": 0}
+    for course in courses:
+        for lesson in course.lessons:
+            for easy in (False, True):
+                what, path = narrate_lesson(
+                    root,
+                    course,
+                    lesson,
+                    easy,
+                    voice=current_app.config.get("NARRATION_VOICE", "es-419"),
+                    wpm=int(current_app.config.get("NARRATION_WORDS_PER_MINUTE", 150)),
+                    mp3=not wav,
+                )
+                counts[what] += 1
+                if what == "made":
+                    click.echo(f"{course.slug}/{course.version}/{path.name}")
+    click.echo(
+        f"narration: {counts['made']} made, {counts['exists']} already there, "
+        f"{counts['recorded']} recorded by a trainer"
+    )
+
+
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", "full_name", default="Administración REFICOOP")
 @click.option("--email", default=None)
@@ -71,6 +115,7 @@ def create_admin(username: str, full_name: str, email: str | None) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Create demo data: the six municipalities, groups and one account per role."""
     from app.demo import create_demo_data
@@ -79,7 +124,40 @@ def demo() -> None:
         click.echo(line)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent backup of the database to TARGET."""
+    from app.backup import BackupError, backup
+
+    try:
+        written = backup(target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup at SOURCE."""
+    from app.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        restore(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Database restored from {source}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -24,9 +24,26 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    # Failed logins allowed per window, counted in the database (holds across processes).
+    LOGIN_THROTTLE_ENABLED = True
+    LOGIN_THROTTLE_PER_ACCOUNT = 5
+    LOGIN_THROTTLE_PER_ADDRESS = 20
+    LOGIN_THROTTLE_MINUTES = 10
+    # Public certificate verification (/verificar): requests per client address.
+    CERTIFICATE_VERIFY_LIMIT = "60 per minute"
+    # Optional "https://aula.example.cl": the base of the verification address printed in
+    # certificates and their QR codes; unset = the address the request came to (url_for).
+    PUBLIC_BASE_URL = None
+    # Accessibility statement: where to report a barrier (shown on /accesibilidad).
+    CONTACT_EMAIL = "accesibilidad@reficoop.cl"
+    # Lesson narration made offline by `flask courses narrate` (espeak-ng; MP3 when lame is
+    # installed, else WAV); default <instance>/narration.
+    NARRATION_DIR = None
+    NARRATION_VOICE = "es-419"
+    NARRATION_WORDS_PER_MINUTE = 150
     PRODUCTION = False
+    PROXY_FIX = False  # true behind one reverse proxy (nginx): trust X-Forwarded-For/-Proto
+    PASSWORD_HASH_METHOD = "scrypt"  # tests use a fast one; never change it in production
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 

@@ -42,7 +42,7 @@ def create_demo_data() -> list[str]:
     groups = {
         name: ensure_group(municipalities[slug], name, kind) for slug, name, kind in DEMO_GROUPS
     }
-    lines = ["Demo data ready: 6 municipalities, %d groups." % len(groups), "Demo accounts:"]
+    lines = [f"Demo data ready: 6 municipalities, {len(groups)} groups.", "Demo accounts:"]
     for username, full_name, role, muni in DEMO_ACCOUNTS:
         user = db.session.scalar(select(User).where(User.username == username))
         password = "demo-" + secrets.token_urlsafe(6)

@@ -1,6 +1,6 @@
 """Import every model so that metadata (and Alembic) sees all tables."""
 
-from app.accounts.models import User
+from app.accounts.models import LoginFailure, User
 from app.audit.models import AuditEvent
 from app.certificates.models import Certificate
 from app.learning.models import Enrollment, LessonProgress
@@ -13,6 +13,7 @@ __all__ = [
     "Enrollment",
     "Group",
     "LessonProgress",
+    "LoginFailure",
     "Membership",
     "Municipality",
     "QuizAttempt",

@@ -1,6 +1,7 @@
 """Benchmark the content engine: cold load+render, warm load from cache, lesson lookup.
 
 Run: .venv/bin/python bench/bench_content.py [--courses 100] [--lessons 20] [--tracemalloc]
+                                              [--single]
 """
 
 from __future__ import annotations
@@ -142,6 +143,27 @@ def generate(root: Path, courses: int, lessons: int) -> None:
             (folder / f"{i:02d}-leccion-{i:02d}.md").write_text(text, encoding="utf-8")
 
 
+def single_process(src: Path, lessons: int, courses: int = 10) -> tuple[float, float, int]:
+    """Best-of-3 CPU ms per lesson in this process (no pool): generated and shipped courses."""
+    subset = Path(tempfile.mkdtemp(dir=src.parent))
+    for n in range(1, courses + 1):
+        (subset / f"curso-{n:03d}").symlink_to(src / f"curso-{n:03d}")
+    shipped_root = ROOT / "courses"
+
+    def best(root: Path) -> tuple[float, int]:
+        times, count = [], 0
+        for _ in range(3):
+            start = time.process_time()
+            result = load_courses(root, workers=1)
+            times.append(time.process_time() - start)
+            count = sum(len(c.lessons) for c in result.courses.values())
+        return min(times) / max(count, 1) * 1000, count
+
+    gen_ms, _ = best(subset)
+    shipped_ms, shipped = best(shipped_root) if shipped_root.is_dir() else (0.0, 0)
+    return gen_ms, shipped_ms, shipped
+
+
 def maxrss_mb() -> float:
     # Linux reports kilobytes.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -152,6 +174,11 @@ def main() -> int:
     parser.add_argument("--courses", type=int, default=100)
     parser.add_argument("--lessons", type=int, default=20)
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python peak")
+    parser.add_argument(
+        "--single",
+        action="store_true",
+        help="also measure one process: ms per generated lesson and per shipped (courses/) lesson",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         src, cache = Path(tmp) / "courses", Path(tmp) / "cache"
@@ -188,6 +215,8 @@ def main() -> int:
             peak_py = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
 
+        single = single_process(src, args.lessons) if args.single else None
+
     total = args.courses * args.lessons
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
           f"python {platform.python_version()}")  # fmt: skip
@@ -200,6 +229,9 @@ def main() -> int:
     print(f"warm load from pickle cache: {warm:.2f} s")
     print(f"no-op refresh (fingerprints only): {noop_refresh * 1000:.0f} ms")
     print(f"cached lesson lookup, median: {lookup:.2f} µs")
+    if single is not None:
+        print(f"one process, best of 3: {single[0]:.2f} ms per generated lesson, "
+              f"{single[1]:.2f} ms per shipped lesson ({single[2]} in courses/)")  # fmt: skip
     return 0 if cold < 5 else 1
 
 

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (browser tests), PostgreSQL (database tests),
-# poppler-utils (PDF checks) and espeak-ng (lesson narration). Idempotent.
+# poppler-utils (PDF checks), espeak-ng (lesson narration) and fonts-dejavu-core (certificate
+# PDFs). Idempotent.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
-if [ ${#need[@]} -eq 0 ]; then
-  exit 0
+# lame: narration as MP3, about ten times smaller than WAV (`flask courses narrate`).
+command -v lame >/dev/null 2>&1 || need+=(lame)
+# DejaVu: the Unicode TTF font of certificate PDFs (accents, ñ).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# Java and npm: the W3C Nu HTML Checker (vnu-jar, pinned in package.json) for the HTML test.
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "Installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "Installing Debian packages: ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$ROOT/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
+  echo "Installing the Nu HTML Checker (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+fi

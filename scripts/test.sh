@@ -7,6 +7,8 @@ bash scripts/install-system-deps.sh
 bash scripts/setup.sh --dev
 .venv/bin/ruff check app tests bench
 .venv/bin/ruff format --check app tests bench
+# Security linter: any high-severity finding fails the run.
+.venv/bin/bandit --quiet --recursive app --severity-level high
 
 PGDIR=$(mktemp -d /tmp/aula-pg.XXXXXX)
 PGPORT=${PGPORT:-54329}

@@ -6,6 +6,7 @@ The database is a temporary SQLite file, or PostgreSQL when TEST_DATABASE_URL is
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -34,9 +35,13 @@ def base_config(tmp_path_factory) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "LOGIN_THROTTLE_ENABLED": False,
         "COURSES_DIR": str(FIXTURE_COURSES),
         "COURSE_CACHE_DIR": str(tmp_path_factory.mktemp("course-cache")),
+        "NARRATION_DIR": str(tmp_path_factory.mktemp("narration")),
         "SERVER_NAME": None,
+        # A fast hash keeps the suite quick; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -202,3 +207,54 @@ def csrf_token_from(html: str) -> str:
         match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in page"
     return match.group(1)
+
+
+# --- Logs must never hold secrets -------------------------------------------------------------
+# Every log record of the whole run is kept; at the end the run fails if one contains a marker
+# value: a password, a quiz answer, a disability declaration or a session cookie used in tests.
+LOG_MARKERS = (
+    PASSWORD,
+    "otra frase bastante larga",
+    "mi huerta tiene tres limones",
+    "MARCADOR",
+    "ÁSAMBLEA",
+    "disability_declared",
+    "session=",
+)
+
+
+class _KeepAll(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(record.getMessage())
+        except Exception:  # noqa: BLE001 - a badly formatted record is not our concern here
+            self.lines.append(str(record.msg))
+
+
+_LOG_KEEPER = _KeepAll()
+
+
+def pytest_configure(config):
+    root = logging.getLogger()
+    root.addHandler(_LOG_KEEPER)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def leaked_markers(lines: list[str]) -> list[str]:
+    return [line for line in lines if any(marker in line for marker in LOG_MARKERS)]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaks = leaked_markers(_LOG_KEEPER.lines)
+    if leaks:
+        print("\nLOG LEAK: log records contain secret marker values:")
+        for line in leaks[:20]:
+            print("   ", line[:300])
+        session.exitstatus = 1
+    elif _LOG_KEEPER.lines:
+        print(f"\nlog scan: {len(_LOG_KEEPER.lines)} log records, no secret marker values")

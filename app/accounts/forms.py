@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailValidator
@@ -51,12 +58,36 @@ class ProfileForm(FlaskForm):
         _l("Correo electrónico (opcional)"),
         validators=[
             Optional(),
-            EmailValidator(_l("Escribe un correo válido, por ejemplo nombre@dominio.cl."),
-                           check_deliverability=False),
+            EmailValidator(
+                _l("Escribe un correo válido, por ejemplo nombre@dominio.cl."),
+                check_deliverability=False,
+            ),
             Length(max=254),
         ],
     )
     locale = SelectField(
         _l("Idioma de la plataforma"),
         choices=[SelectChoice("es_CL", "Español (Chile)"), SelectChoice("en", "English")],
+    )
+    # Sensitive data (Ley 21.719): optional self-declaration with explicit consent.
+    disability = RadioField(
+        _l("¿Tienes alguna discapacidad? (opcional)"),
+        choices=[
+            SelectChoice("", _l("Prefiero no decir")),
+            SelectChoice("yes", _l("Sí, tengo una discapacidad")),
+            SelectChoice("no", _l("No")),
+        ],
+        default="",
+        validators=[Optional()],
+        description=_l(
+            "Nos ayuda a saber si los cursos llegan a todas las personas. La coordinación "
+            "municipal solo ve totales, nunca quién respondió. Puedes cambiarlo o quitarlo "
+            "cuando quieras."
+        ),
+    )
+    disability_consent = BooleanField(
+        _l(
+            "Doy mi consentimiento para que se guarde este dato, que es un dato sensible, y se "
+            "use solo en totales anónimos."
+        )
     )

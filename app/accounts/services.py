@@ -138,3 +138,25 @@ def update_profile(user: User, *, full_name: str, email: str | None, locale: str
     user.full_name = full_name
     user.email = email
     user.locale = locale or None
+
+
+def set_disability(user: User, answer: str, consent: bool) -> None:
+    """Record, change or remove the optional self-declaration ("yes", "no" or "" = not said).
+
+    Saying "yes" is sensitive data: it needs explicit consent, recorded with its date.
+    """
+    if answer == "yes":
+        if not consent:
+            raise DomainError(
+                _("Para guardar este dato necesitamos tu consentimiento: marca la casilla."),
+                field="disability_consent",
+            )
+        if user.disability_declared is not True:
+            user.disability_consent_at = utcnow()
+        user.disability_declared = True
+    elif answer == "no":
+        user.disability_declared = False
+        user.disability_consent_at = None
+    else:
+        user.disability_declared = None
+        user.disability_consent_at = None

@@ -1,16 +1,18 @@
-"""Home, course catalogue, course page and course media."""
+"""Home, course catalogue, course page, whole course on one page, media and narration."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import abort, render_template, send_from_directory
 from flask_login import current_user
 
 from app.catalog import bp
 from app.catalog.content import course_or_404, get_store
+from app.catalog.fullcourse import for_full_page
+from app.content.narration import GENERATED_EXTENSIONS
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
+from app.learning.narration import narration_root
+from app.preferences.current import reading_version
 from app.web.access import public
 
 
@@ -45,9 +47,49 @@ def course_detail(slug: str):
 @bp.route("/cursos/<slug>/archivos/<path:filename>")
 @public
 def media(slug: str, filename: str):
-    course = course_or_404(slug, include_drafts=current_user.is_authenticated
-                           and current_user.role in ("trainer", "admin"))
+    staff = current_user.is_authenticated and current_user.role in ("trainer", "admin")
+    course = course_or_404(slug, include_drafts=staff)
     if filename not in course.media_files:
         abort(404)
-    response = send_from_directory(Path(course.path), filename, max_age=86400)
-    return response
+    return send_from_directory(get_store().source_dir / course.slug, filename, max_age=86400)
+
+
+@bp.route("/cursos/<slug>/completo")
+@public
+def course_full(slug: str):
+    """Every lesson in order on one page, to print or save as PDF and read offline."""
+    course = course_or_404(slug)
+    easy = reading_version() == "facil"
+    slugs = {lesson.slug for lesson in course.lessons}
+    lessons = []
+    for lesson in course.lessons:
+        use_easy = easy and lesson.easy_read is not None
+        parts = []
+        for block in lesson.easy_read if use_easy else lesson.body:
+            if hasattr(block, "quiz_id"):
+                parts.append(course.quizzes.get(block.quiz_id))
+            else:
+                parts.append(for_full_page(block.html, course.slug, lesson.slug, slugs))
+        shown = {p.id for p in parts if hasattr(p, "questions")}
+        # The easy-read text may leave the quiz out: the reader still needs to know it is there.
+        parts += [course.quizzes[q] for q in lesson.quiz_ids if q not in shown and q in course.quizzes]
+        lessons.append((lesson, use_easy, [p for p in parts if p is not None]))
+    intro = for_full_page(course.intro_html, course.slug, "intro", slugs)
+    return render_template(
+        "catalog/course_full.html", course=course, lessons=lessons, easy=easy, intro=intro
+    )
+
+
+@bp.route("/cursos/<slug>/narracion/<filename>")
+@public
+def narration(slug: str, filename: str):
+    """Narration made by `flask courses narrate` for the current version of the course."""
+    course = course_or_404(slug)
+    stem, dot, ext = filename.rpartition(".")
+    lesson_slug = stem[:-3] if stem.endswith(".lf") else stem
+    if not dot or "." + ext not in GENERATED_EXTENSIONS or course.lesson(lesson_slug) is None:
+        abort(404)
+    folder = narration_root() / course.slug / course.version
+    if not (folder / filename).is_file():
+        abort(404)
+    return send_from_directory(folder, filename, max_age=86400)

@@ -46,9 +46,14 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
     if not yaml_lines or not "".join(yaml_lines).strip():
         return fm
     text = "\n".join(yaml_lines)
+    # One SafeLoader pass gives the node tree (for key lines) and the data built from it: what
+    # yaml.compose + yaml.safe_load gave, without scanning and parsing the text twice.
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        # Constructing flattens merge keys (<<) in place; keep the keys as written.
+        items = list(node.value) if isinstance(node, yaml.MappingNode) else []
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 2) if mark is not None else 1
@@ -61,6 +66,8 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
             "y la sangría",
         )
         return fm
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
         rep.error(
             display,
@@ -71,7 +78,7 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
         return fm
     key_lines: dict[str, int] = {}
     seen: set[str] = set()
-    for key_node, _value in node.value:
+    for key_node, _value in items:
         key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
         normalised = norm_key(str(key_node.value))
         if normalised in seen:

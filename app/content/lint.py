@@ -28,15 +28,17 @@ _CUE = (
 _COLOUR_CUE = re.compile(rf"\b{_CUE}\s+(?:de\s+color\s+)?{_COLOUR}\b")
 _SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]")
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", strip_accents(text).lower()).strip()
+    return _SPACES.sub(" ", strip_accents(text).lower()).strip()
 
 
 def vague_link_text(label: str) -> bool:
     """True when a link's text does not say where it goes."""
-    text = re.sub(r"[^\w\s]", "", _norm(label)).strip()
+    text = _PUNCT.sub("", _norm(label)).strip()
     return text in VAGUE_LINK_TEXTS
 
 

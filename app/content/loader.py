@@ -7,7 +7,8 @@ import multiprocessing
 import os
 import pickle
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ from .model import (
 from .problems import Reporter
 from .quiz_parser import parse_quiz, valid_quiz_id
 from .renderer import MEDIA_EXT, PageContext, container_name, render_page
-from .source import read_source
+from .source import decode_source, read_source
 from .textutil import norm_key
 
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -129,12 +130,20 @@ EASY_SCHEMA = {"titulo": Field(v_str)}
 
 def course_version(folder: Path, files: list[str] | None = None) -> str:
     """Hash every file of the course folder (sorted relative paths and bytes); 12 hex chars."""
+    return _hash_files(folder, files if files is not None else list_files(folder))[0]
+
+
+def _hash_files(folder: Path, files: list[str], keep: str = "") -> tuple[str, dict[str, bytes]]:
+    """course_version, plus the bytes of the files whose name ends with KEEP (read only once)."""
     digest = hashlib.sha256()
-    for rel in files if files is not None else list_files(folder):
+    kept: dict[str, bytes] = {}
+    for rel in files:
         data = (folder / rel).read_bytes()
         digest.update(rel.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
         digest.update(data)
-    return digest.hexdigest()[:12]
+        if keep and rel.endswith(keep):
+            kept[rel] = data
+    return digest.hexdigest()[:12], kept
 
 
 def list_files(folder: Path) -> list[str]:
@@ -181,9 +190,27 @@ class _CourseLoader:
         self.rep = Reporter()
         self.quizzes: dict[str, Quiz] = {}
         self.quiz_lines: dict[str, str] = {}
+        self.sources: dict[str, bytes] = {}  # bytes of the .md files, read once while hashing
 
     def display(self, path: Path) -> str:
-        return _display(path, self.root)
+        # Same as _display(path, self.root), without resolving every file's path again: a file
+        # directly in the course folder that is not a symlink resolves to resolved-folder/name.
+        if path.parent == self.folder and not path.is_symlink():
+            resolved = self._resolved_folder / path.name
+        else:
+            resolved = path.resolve()
+        try:
+            return resolved.relative_to(self._resolved_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def read(self, path: Path, display: str) -> list[str] | None:
+        """read_source, from the bytes already read for the course version when we have them."""
+        rel = path.name if path.parent == self.folder else ""
+        data = self.sources.pop(rel, None) if rel else None
+        if data is None:
+            return read_source(path, display, self.rep)
+        return decode_source(data, display, self.rep)
 
     def ctx(self, display: str, **kwargs: Any) -> PageContext:
         return PageContext(
@@ -198,6 +225,8 @@ class _CourseLoader:
         )
 
     def load(self) -> Course | None:
+        self._resolved_folder = self.folder.resolve()
+        self._resolved_root = self.root.resolve()
         folder_display = self.display(self.folder)
         if not COURSE_SLUG.match(self.slug):
             self.rep.error(
@@ -208,7 +237,7 @@ class _CourseLoader:
                 "y guiones (por ejemplo, cooperativismo-basico)",
             )
         all_files = list_files(self.folder)
-        self.version = course_version(self.folder, all_files)
+        self.version, self.sources = _hash_files(self.folder, all_files, keep=".md")
         self.files = frozenset(all_files)
         self.language = "es-CL"
         lessons = self._discover(all_files)
@@ -350,7 +379,7 @@ class _CourseLoader:
                 "falta el archivo course.md con el título y los datos del curso",
             )
             return {}, ""
-        lines = read_source(path, display, self.rep)
+        lines = self.read(path, display)
         if lines is None:
             return {}, ""
         fm = parse_front_matter(lines, display, self.rep)
@@ -365,7 +394,7 @@ class _CourseLoader:
     # --- lessons -------------------------------------------------------------------------------
     def _lesson(self, lf: _LessonFile) -> Lesson | None:
         display = self.display(lf.path)
-        lines = read_source(lf.path, display, self.rep)
+        lines = self.read(lf.path, display)
         if lines is None:
             return None
         fm = parse_front_matter(lines, display, self.rep)
@@ -440,7 +469,7 @@ class _CourseLoader:
 
     def _easy_file(self, path: Path, lesson_ctx: PageContext) -> list[Block]:
         display = self.display(path)
-        lines = read_source(path, display, self.rep)
+        lines = self.read(path, display)
         if lines is None:
             return []
         fm = parse_front_matter(lines, display, self.rep)
@@ -634,24 +663,55 @@ def _load_args(args: tuple[Path, Path, str]) -> tuple[Course | None, list[Proble
 PARALLEL_MIN_COURSES = 8
 
 
+def _source_size(folder: Path) -> int:
+    """Bytes of Markdown directly in a course folder: a cheap estimate of its parsing time."""
+    try:
+        with os.scandir(folder) as entries:
+            return sum(e.stat().st_size for e in entries if e.name.endswith(".md") and e.is_file())
+    except OSError:
+        return 0
+
+
 def load_many(
-    folders: list[Path], root: Path, base_url: str, workers: int | None = None
+    folders: list[Path],
+    root: Path,
+    base_url: str,
+    workers: int | None = None,
+    on_result: Callable[[Path, tuple[Course | None, list[Problem]]], None] | None = None,
 ) -> list[tuple[Course | None, list[Problem]]]:
-    """Load several course folders, on all CPU cores when there are many."""
+    """Load several course folders, on all CPU cores when there are many.
+
+    ON_RESULT, when given, is called in this process with each folder and its result as soon as
+    it is ready (in no particular order), so the caller can store it while the rest parse.
+    """
     jobs = [(folder, root, base_url) for folder in folders]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     workers = min(workers, len(jobs))
+    results: list[tuple[Course | None, list[Problem]] | None] = [None] * len(jobs)
     if workers > 1 and len(jobs) >= PARALLEL_MIN_COURSES:
+        # Biggest courses first, one course per task: workers stay busy until the end instead of
+        # one of them finishing a long batch alone.
+        order = sorted(range(len(jobs)), key=lambda i: -_source_size(jobs[i][0]))
         # forkserver, not fork: the caller may be a threaded web worker, and forking a process
         # that holds locks in other threads can deadlock.
         try:
             context = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                chunk = max(1, len(jobs) // (workers * 4))
-                return list(pool.map(_load_args, jobs, chunksize=chunk))
+                futures = {pool.submit(_load_args, jobs[i]): i for i in order}
+                for future in as_completed(futures):
+                    i = futures[future]
+                    results[i] = future.result()
+                    if on_result is not None:
+                        on_result(jobs[i][0], results[i])
+            return results  # type: ignore[return-value]
         except (OSError, BrokenProcessPool, pickle.PicklingError):
-            pass  # fall back to loading here, one by one
-    return [_load_args(job) for job in jobs]
+            pass  # fall back to loading here, one by one (the ones not loaded yet)
+    for i, job in enumerate(jobs):
+        if results[i] is None:
+            results[i] = _load_args(job)
+            if on_result is not None:
+                on_result(job[0], results[i])
+    return results  # type: ignore[return-value]
 
 
 def load_courses(

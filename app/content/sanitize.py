@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import bleach
@@ -60,16 +61,31 @@ _inline_cleaner = bleach.Cleaner(
 )
 
 
+# Text that bleach provably returns unchanged: no markup-significant character (`<`, `>`, `&`), no
+# character html5lib rewrites (CR, NUL, other C0/C1 controls, which bleach turns into "?" or drops)
+# and no surrogate or non-character. Astral characters are left to bleach too. Quotes only matter
+# inside attributes, and text with no `<` has none. Checked against both cleaners for every BMP
+# character and with a hypothesis property (fast path output == bleach output).
+_PLAIN_TEXT = re.compile(
+    r"[\t\n\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]*"
+)
+
+
+def is_plain_text(html: str) -> bool:
+    """True when the string has nothing bleach would change (see _PLAIN_TEXT)."""
+    return _PLAIN_TEXT.fullmatch(html) is not None
+
+
 def clean_html(html: str) -> str:
     """Sanitise block HTML against the allowlist."""
-    if not html:
-        return ""
+    if not html or is_plain_text(html):
+        return html
     return _block_cleaner.clean(html)
 
 
 @lru_cache(maxsize=4096)
 def clean_inline(html: str) -> str:
     """Sanitise inline HTML (quiz prompts, options, hints); short strings repeat a lot."""
-    if not html:
-        return ""
+    if not html or is_plain_text(html):
+        return html
     return _inline_cleaner.clean(html)

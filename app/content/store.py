@@ -161,13 +161,16 @@ class CourseStore:
                 results[folder] = cached
             else:
                 to_parse.append(folder)
-        parsed = (
-            load_many(to_parse, self.source_dir, self.base_url, self.workers) if to_parse else []
-        )
-        for folder, (course, found) in zip(to_parse, parsed, strict=True):
+
+        def store(folder: Path, result: tuple[Course | None, list[Problem]]) -> None:
+            # Called as each course is ready, so pickles are written while others still parse.
+            course, found = result
             if course is not None:
                 self._write_cache(course, found)
             results[folder] = (course, found)
+
+        if to_parse:
+            load_many(to_parse, self.source_dir, self.base_url, self.workers, on_result=store)
         return [results[folder] for folder in folders]
 
     # --- pickle cache --------------------------------------------------------------------------

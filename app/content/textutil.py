@@ -5,8 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+_KEY_SEP = re.compile(r"[\s-]+")
+_WORDS = re.compile(r"[\w'’]+")
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -21,7 +24,13 @@ def strip_accents(text: str) -> str:
 
 def norm_key(text: str) -> str:
     """Normalise a key for matching: lowercase, no accents, spaces as underscores."""
-    return re.sub(r"[\s-]+", "_", strip_accents(str(text)).strip().lower())
+    return _norm_key(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _norm_key(text: str) -> str:
+    # Keys, block names and option values repeat across every lesson.
+    return _KEY_SEP.sub("_", strip_accents(text).strip().lower())
 
 
 def slugify(text: str) -> str:
@@ -38,4 +47,4 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def plain_words(text: str) -> list[str]:
     """Split text into words (for sentence length checks)."""
-    return re.findall(r"[\w'’]+", text)
+    return _WORDS.findall(text)

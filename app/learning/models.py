@@ -22,9 +22,7 @@ class Enrollment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_slug: Mapped[str] = mapped_column(String(100), index=True)
     course_version: Mapped[str] = mapped_column(String(20))  # version at enrolment
-    group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("groups.id"), nullable=True, index=True
-    )
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(10), default="active", index=True)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_lesson_slug: Mapped[str | None] = mapped_column(String(120), nullable=True)

@@ -83,8 +83,9 @@ def completed_lessons(enrollment: Enrollment | None) -> frozenset[str]:
 def progress_for(course: Course, done: frozenset[str], completed: bool = False) -> Progress:
     valid = frozenset(s for s in done if course.lesson(s) is not None)
     next_lesson = next((le for le in course.lessons if le.slug not in valid), None)
-    return Progress(done=valid, total=len(course.lessons), next_lesson=next_lesson,
-                    completed=completed)
+    return Progress(
+        done=valid, total=len(course.lessons), next_lesson=next_lesson, completed=completed
+    )
 
 
 def course_progress(enrollment: Enrollment | None, course: Course) -> Progress:

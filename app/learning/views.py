@@ -12,6 +12,9 @@ from app.extensions import db
 from app.learning import bp
 from app.learning import services as learning
 from app.learning.forms import ConfirmForm, EnrollForm
+from app.learning.narration import lesson_audio
+from app.preferences.current import reading_version
+from app.preferences.forms import ReadingForm
 from app.web.access import public
 
 
@@ -57,8 +60,20 @@ def lesson(slug: str, lesson_slug: str):
     index = lesson.number - 1
     previous = course.lessons[index - 1] if index > 0 else None
     following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
+    easy = lesson.easy_read is not None and reading_version() == "facil"
+    blocks = lesson.easy_read if easy else lesson.body
+    placed = {b.quiz_id for b in blocks if hasattr(b, "quiz_id")}
+    # The easy-read text may leave the lesson's quizzes out: keep their cards all the same.
+    extra_quizzes = [
+        course.quizzes[q] for q in lesson.quiz_ids if q not in placed and q in course.quizzes
+    ]
     return render_template(
         "learning/lesson.html",
+        easy=easy,
+        blocks=blocks,
+        extra_quizzes=extra_quizzes,
+        audio=lesson_audio(course, lesson, easy),
+        reading_form=ReadingForm(),
         course=course,
         lesson=lesson,
         enrollment=enrollment,
@@ -101,7 +116,9 @@ def complete_lesson(slug: str, lesson_slug: str):
         "success",
     )
     if progress.next_lesson is not None:
-        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=progress.next_lesson.slug))
+        return redirect(
+            url_for("learning.lesson", slug=slug, lesson_slug=progress.next_lesson.slug)
+        )
     return redirect(url_for("catalog.course_detail", slug=slug))
 
 

@@ -46,8 +46,6 @@ def counted_results(enrollment: Enrollment, course: Course) -> dict[str, bool]:
     return {qid: passed for qid, (_pct, passed) in best.items()}
 
 
-
-
 @dataclass(frozen=True)
 class SubmitOutcome:
     attempt: QuizAttempt
@@ -104,9 +102,7 @@ def start_attempt(user: User, enrollment: Enrollment, course: Course, quiz: Quiz
         )
     )
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
-        raise DomainError(
-            _("Ya usaste los %(n)s intentos de esta prueba.", n=quiz.max_attempts)
-        )
+        raise DomainError(_("Ya usaste los %(n)s intentos de esta prueba.", n=quiz.max_attempts))
     now = utcnow()
     deadline = None
     if quiz.time_limit_minutes:

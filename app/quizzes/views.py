@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from app.quizzes import bp
 from app.quizzes import services as quizzes
 
 PAGE_SIZE = 5
+log = logging.getLogger("aula.quizzes")
 
 
 def _quiz_or_404(course, quiz_id: str):
@@ -37,7 +39,9 @@ def _own_attempt_or_404(attempt_id: int):
 def _attempt_context(attempt):
     course = get_course_version(attempt.course_slug, attempt.course_version)
     if course is None:
-        abort(404)
+        # The version is gone from this host's cache: the current one is the best we have.
+        log.warning("course %s version %s not cached", attempt.course_slug, attempt.course_version)
+        course = course_or_404(attempt.course_slug)
     quiz = quizzes.quiz_for_attempt(course, attempt)
     if quiz is None:
         abort(404)
@@ -77,8 +81,10 @@ def start(slug: str, quiz_id: str):
         flash(_("No pudimos empezar la prueba. Inténtalo otra vez."), "error")
         return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
     try:
-        enrollment = learning.enroll(current_user, course) if not course.enrolment_key else (
-            learning.get_enrollment(current_user, course.slug)
+        enrollment = (
+            learning.enroll(current_user, course)
+            if not course.enrolment_key
+            else (learning.get_enrollment(current_user, course.slug))
         )
         if enrollment is None:
             raise DomainError(_("Inscríbete en el curso para responder sus pruebas."))
@@ -117,14 +123,18 @@ def attempt(attempt_id: int):
             db.session.commit()
             if not outcome.graded_now:
                 flash(
-                    _("Este intento ya estaba enviado; no se volvió a corregir. "
-                      "Este es su resultado."),
+                    _(
+                        "Este intento ya estaba enviado; no se volvió a corregir. "
+                        "Este es su resultado."
+                    ),
                     "info",
                 )
             elif outcome.late:
                 flash(
-                    _("El tiempo de la prueba había terminado: se corrigieron las respuestas "
-                      "guardadas hasta ese momento."),
+                    _(
+                        "El tiempo de la prueba había terminado: se corrigieron las respuestas "
+                        "guardadas hasta ese momento."
+                    ),
                     "info",
                 )
             return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
@@ -135,8 +145,10 @@ def attempt(attempt_id: int):
                 quizzes.submit_attempt(current_user, attempt, course, quiz, None)
                 db.session.commit()
                 flash(
-                    _("El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
-                      "hasta ese momento."),
+                    _(
+                        "El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
+                        "hasta ese momento."
+                    ),
                     "info",
                 )
             return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
@@ -149,9 +161,7 @@ def attempt(attempt_id: int):
     start_index = (page - 1) * PAGE_SIZE
     questions = quiz.questions[start_index : start_index + PAGE_SIZE]
     orders = {
-        q.key: shuffled_order(q, f"{attempt.id}-{q.key}")
-        for q in questions
-        if q.kind == "ordering"
+        q.key: shuffled_order(q, f"{attempt.id}-{q.key}") for q in questions if q.kind == "ordering"
     }
     return render_template(
         "quizzes/attempt.html",

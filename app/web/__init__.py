@@ -86,6 +86,9 @@ def init_web(app: Flask) -> None:
             return None
         if is_public_endpoint(app, request.endpoint):
             return None
+        log.info(
+            "login required endpoint=%s request_id=%s", request.endpoint, g.get("request_id", "")
+        )
         return login_manager.unauthorized()
 
     @app.after_request
@@ -138,6 +141,24 @@ def _nav_items() -> list[tuple[str, str, str]]:
     items = [("catalog.index", _("Cursos"), url_for("catalog.index"))]
     if current_user.is_authenticated:
         items.append(("learning.my_courses", _("Mis cursos"), url_for("learning.my_courses")))
+        role = current_user.role
+        if role in ("trainer", "admin"):
+            items.append(("trainer.index", _("Formación"), url_for("trainer.index")))
+        if role in ("coordinator", "admin"):
+            items.append(("reports.summary", _("Coordinación"), url_for("reports.summary")))
+        if role == "admin":
+            items.append(("admin.index", _("Administración"), url_for("admin.index")))
+        items.append(
+            (
+                "certificates.my_certificates",
+                _("Mis certificados"),
+                url_for("certificates.my_certificates"),
+            )
+        )
+        if current_user.role in ("coordinator", "admin"):
+            items.append(
+                ("certificates.index", _("Certificados emitidos"), url_for("certificates.index"))
+            )
     return items
 
 

@@ -46,6 +46,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Participants browse in Spanish (Chile); English has its own checks.
+    return {**browser_context_args, "locale": "es-CL"}
+
+
+@pytest.fixture(scope="session")
 def browser_app(make_app):
     """The app the browser talks to, with routes that raise errors on purpose."""
     application = make_app()
@@ -98,7 +104,7 @@ def role_contexts(browser, base_url, scenario):
     """One logged-in browser context per role (and one anonymous), reused by a module."""
     contexts = {}
     for role in ("anonymous", "participant", "trainer", "coordinator", "admin"):
-        context = browser.new_context(base_url=base_url)
+        context = browser.new_context(base_url=base_url, locale="es-CL")
         if role != "anonymous":
             page = context.new_page()
             log_in(page, scenario.users[role].username, scenario.password)

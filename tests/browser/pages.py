@@ -40,6 +40,22 @@ PAGES: list[Page] = [
         name="learning.lesson (quiz file)",
     ),
     Page("learning.my_courses", lambda s: "/mis-cursos", LOGGED_IN),
+    # --- Accessibility extras (app/preferences): preferences, statement, whole course
+    Page("preferences.edit", lambda s: "/preferencias", ALL_ROLES),
+    Page("preferences.statement", lambda s: "/accesibilidad", (ANON, "participant")),
+    Page("catalog.course_full", lambda s: f"/cursos/{COURSE}/completo", (ANON, "participant")),
+    Page(
+        "catalog.course_full",
+        lambda s: f"/cursos/{COURSE}/completo?version=facil",
+        (ANON,),
+        name="catalog.course_full (easy read)",
+    ),
+    Page(
+        "learning.lesson",
+        lambda s: f"/cursos/{COURSE}/02-trabajo-en-equipo?version=facil",
+        (ANON, "participant"),
+        name="learning.lesson (easy read)",
+    ),
     Page("accounts.login", lambda s: "/ingresar", (ANON,)),
     Page("accounts.profile", lambda s: "/cuenta/perfil", LOGGED_IN),
     Page("accounts.change_password", lambda s: "/cuenta/contrasena", ("participant",)),
@@ -51,10 +67,112 @@ PAGES: list[Page] = [
         ("participant",),
     ),
     Page("errors.not_found", lambda s: "/no-existe", (ANON, "participant"), name="404 page"),
+    Page("certificates.verify_form", lambda s: "/verificar", ALL_ROLES),
+    Page(
+        "certificates.verify_form",
+        lambda s: f"/verificar?codigo={s.ids['certificate_code'].lower()}",
+        (ANON,),
+        name="certificates.verify_form (typed code)",
+    ),
+    Page("certificates.verify", lambda s: f"/verificar/{s.ids['certificate_code']}", ALL_ROLES),
+    Page(
+        "certificates.verify",
+        lambda s: f"/verificar/{s.ids['revoked_certificate_code']}",
+        (ANON,),
+        name="certificates.verify (revoked)",
+    ),
+    Page("certificates.my_certificates", lambda s: "/mis-certificados", LOGGED_IN),
+    Page(
+        "certificates.detail",
+        lambda s: f"/certificados/{s.ids['certificate']}",
+        ("participant", "coordinator", "admin"),
+    ),
+    Page("certificates.index", lambda s: "/certificados/", ("coordinator", "admin")),
+    Page(
+        "certificates.index",
+        lambda s: "/certificados/?q=curso",
+        ("admin",),
+        name="certificates.index (filtered)",
+    ),
+    Page(
+        "certificates.manage", lambda s: f"/admin/certificados/{s.ids['certificate']}", ("admin",)
+    ),
+    Page(
+        "certificates.manage",
+        lambda s: f"/admin/certificados/{s.ids['revoked_certificate']}",
+        ("admin",),
+        name="certificates.manage (revoked)",
+    ),
+    # --- Orgs: admin, trainer and coordinator workspaces (app/admin, app/trainer, app/reports)
+    Page("admin.index", lambda s: "/admin/", ("admin",)),
+    Page("admin.municipalities", lambda s: "/admin/comunas", ("admin",)),
+    Page(
+        "admin.edit_municipality", lambda s: f"/admin/comunas/{s.ids['municipality']}", ("admin",)
+    ),
+    Page("admin.groups", lambda s: "/admin/grupos", ("admin",)),
+    Page("admin.edit_group", lambda s: f"/admin/grupos/{s.ids['group']}", ("admin",)),
+    Page("admin.users", lambda s: "/admin/usuarios", ("admin",)),
+    Page("admin.new_user", lambda s: "/admin/usuarios/nuevo", ("admin",)),
+    Page("admin.edit_user", lambda s: f"/admin/usuarios/{s.ids['participant']}", ("admin",)),
+    Page("trainer.index", lambda s: "/formacion/", ("trainer", "admin")),
+    Page("trainer.group", lambda s: f"/formacion/grupos/{s.ids['group']}", ("trainer", "admin")),
+    Page(
+        "trainer.group_progress",
+        lambda s: f"/formacion/grupos/{s.ids['group']}/cursos/{COURSE}",
+        ("trainer", "admin"),
+    ),
+    Page(
+        "trainer.participant",
+        lambda s: f"/formacion/participantes/{s.ids['participant']}",
+        ("trainer", "admin"),
+    ),
+    Page("trainer.import_upload", lambda s: "/formacion/importar", ("trainer", "admin")),
+    Page("trainer.courses", lambda s: "/formacion/cursos", ("trainer", "admin")),
+    Page("trainer.course_preview", lambda s: f"/formacion/cursos/{COURSE}/", ("trainer", "admin")),
+    Page(
+        "trainer.lesson_preview",
+        lambda s: f"/formacion/cursos/{COURSE}/{LESSON}",
+        ("trainer", "admin"),
+    ),
+    Page(
+        "trainer.lesson_preview",
+        lambda s: f"/formacion/cursos/{COURSE}/03-prueba-final",
+        ("trainer",),
+        name="trainer.lesson_preview (quiz file)",
+    ),
+    Page("reports.summary", lambda s: "/coordinacion/", ("coordinator", "admin")),
+    Page("reports.records", lambda s: "/coordinacion/registros", ("coordinator", "admin")),
+    Page(
+        "reports.records",
+        lambda s: "/coordinacion/registros?estado=zzz&desde=2025-13-01",
+        ("coordinator",),
+        name="reports.records (invalid filters)",
+    ),
+    Page(
+        "reports.participant",
+        lambda s: f"/coordinacion/participantes/{s.ids['participant']}",
+        ("coordinator", "admin"),
+    ),
+]
+
+PAGES += [
+    Page("privacy.my_data", lambda s: "/cuenta/mis-datos", LOGGED_IN),
+    Page("privacy.deletion_requests", lambda s: "/admin/solicitudes-de-eliminacion", ("admin",)),
+    Page(
+        "privacy.anonymise",
+        lambda s: f"/admin/usuarios/{s.ids['participant']}/anonimizar",
+        ("admin",),
+    ),
 ]
 
 # GET routes that are not HTML pages, with the reason.
 EXCLUDED: dict[str, str] = {
     "static": "CSS and other static files",
     "catalog.media": "course media files (images, audio, captions), not pages",
+    "catalog.narration": "generated lesson narration (MP3/WAV), checked in tests/web",
+    "reports.export_csv": "CSV download (read back with the csv module in tests/web)",
+    "reports.export_xlsx": "XLSX download (read back with openpyxl in tests/web)",
+    "certificates.download_pdf": "certificate PDF download (checked in tests/web)",
+    "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
+    "privacy.my_data_csv": "personal data download (CSV, checked in tests/web)",
 }

@@ -56,5 +56,55 @@ def build_scenario() -> Scenario:
     quizzes.submit_attempt(participant, attempt, course, quiz, answers)
     second = quizzes.start_attempt(participant, enrollment, course, quiz)
     s.ids.update(enrollment=enrollment.id, attempt=attempt.id, open_attempt=second.id)
+    s.ids.update(participant=participant.id)  # orgs: trainer/coordinator participant pages
+    _add_certificates(s, muni, group)
     db.session.commit()
     return s
+
+
+def _add_certificates(s: Scenario, muni, group) -> None:
+    """A valid certificate for the participant and a revoked one for another person."""
+    from datetime import date
+
+    from app.certificates.models import Certificate
+    from app.certificates.services import format_code, new_code
+    from app.timeutil import utcnow
+
+    course = get_store().get(COURSE)
+    common = dict(
+        course_slug=course.slug,
+        course_version=course.version,
+        course_title=course.title,
+        hours=course.hours,
+        completed_on=date(2026, 3, 5),
+        municipality_id=muni.id,
+        municipality_name=muni.name,
+        group_name=group.name,
+    )
+    valid = Certificate(
+        code=new_code(),
+        user_id=s.users["participant"].id,
+        holder_name=s.users["participant"].full_name,
+        **common,
+    )
+    graduate = User(username="egresada-e2e", full_name="Persona egresada de prueba")
+    graduate.set_password(PASSWORD)
+    db.session.add(graduate)
+    db.session.flush()
+    revoked = Certificate(
+        code=new_code(),
+        user_id=graduate.id,
+        holder_name=graduate.full_name,
+        revoked_at=utcnow(),
+        revoked_reason="Se emitió por un error en el registro de asistencia.",
+        revoked_by_id=s.users["admin"].id,
+        **common,
+    )
+    db.session.add_all([valid, revoked])
+    db.session.flush()
+    s.ids.update(
+        certificate=valid.id,
+        certificate_code=format_code(valid.code),
+        revoked_certificate=revoked.id,
+        revoked_certificate_code=format_code(revoked.code),
+    )

@@ -24,7 +24,20 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def csp_reports(page) -> list[str]:
+    """Collect the console's Content-Security-Policy reports for PAGE (read after loading)."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: found.append(message.text)
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        else None,
+    )
+    return found
+
+
 def check_page(page, url: str, expected_status: int | None = None) -> None:
+    reports = csp_reports(page)
     response = page.goto(url)
     assert response is not None
     if expected_status is not None:
@@ -35,6 +48,7 @@ def check_page(page, url: str, expected_status: int | None = None) -> None:
         results = axe.run(page, options=options)
         violations = results.response["violations"]
         assert not violations, f"{url}:\n{describe(violations)}"
+    assert not reports, f"{url}: CSP violations: {reports}"
 
 
 @pytest.mark.parametrize(("entry", "role"), CASES, ids=[f"{p.label}-{r}" for p, r in CASES])

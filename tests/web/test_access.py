@@ -30,6 +30,15 @@ EXPECTED_PUBLIC = {
     "accounts.set_language",
 }
 PUBLIC_ELSEWHERE = {"certificates.verify", "certificates.verify_form", "certificates.open_badge"}
+# Reading preferences work for visitors too (cookie); the statement and the printable course
+# and its narration are as public as the lessons.
+PUBLIC_ELSEWHERE |= {
+    "preferences.edit",
+    "preferences.set_reading",
+    "preferences.statement",
+    "catalog.course_full",
+    "catalog.narration",
+}
 
 
 def _rules():

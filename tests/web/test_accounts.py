@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import User
+from app.accounts.models import LoginFailure, User
 from app.accounts.passwords import one_time_password, password_problems
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -191,8 +191,8 @@ def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx):
     assert db.session.get(User, user.id).email is None
 
 
-def test_login_is_throttled_per_account(make_app, make_user):
-    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
+def test_login_is_throttled_per_account(make_app, make_user, ctx):
+    throttled = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=3)
     user = make_user()
     client = throttled.test_client()
     codes = [
@@ -200,19 +200,62 @@ def test_login_is_throttled_per_account(make_app, make_user):
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
-    # Even the right password is refused until the window passes.
-    assert login(client, user).status_code == 429
-    assert "Demasiados intentos" in login(client, user).get_data(as_text=True)
+    # Even the right password is refused until the window passes...
+    refused = login(client, user)
+    assert refused.status_code == 429
+    assert "Demasiados intentos" in refused.get_data(as_text=True)
+    # ...while another account from the same address is not affected.
+    assert login(client, make_user()).status_code == 302
+    # What was typed is not stored: only keyed hashes.
+    keys = list(db.session.scalars(select(LoginFailure.key)))
+    assert len(keys) == 6 and all(user.username not in k for k in keys)
 
 
-def test_login_is_throttled_per_address(make_app, make_user):
-    throttled = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+def test_login_throttle_holds_across_processes(make_app, make_user):
+    """Two app instances (two gunicorn workers) share the count through the database."""
+    first = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=4)
+    second = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=4)
+    user = make_user()
+    for worker in (first, second, first, second):
+        response = worker.test_client().post(
+            "/ingresar", data={"login": user.username, "password": "mala-1234"}
+        )
+        assert response.status_code == 200
+    assert login(second.test_client(), user).status_code == 429
+    assert login(first.test_client(), user).status_code == 429
+
+
+def test_login_is_throttled_per_address(make_app):
+    throttled = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ADDRESS=3)
     client = throttled.test_client()
     codes = [
         client.post("/ingresar", data={"login": f"user{i}", "password": "mala-1234"}).status_code
         for i in range(4)
     ]
-    assert codes[-1] == 429
+    assert codes == [200, 200, 200, 429]
+    other_address = throttled.test_client()
+    response = other_address.post(
+        "/ingresar",
+        data={"login": "user9", "password": "mala-1234"},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
+    assert response.status_code == 200
+
+
+def test_old_failures_are_forgotten(make_app, ctx):
+    from datetime import timedelta
+
+    from app.accounts import throttle
+    from app.timeutil import utcnow
+
+    throttled = make_app(LOGIN_THROTTLE_ENABLED=True)
+    with throttled.app_context():
+        throttle.record_failure("ana", "127.0.0.1")
+        db.session.add(LoginFailure(key="x" * 32, created_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+        assert throttle.forget_old_failures() == 1
+        db.session.commit()
+        assert count(LoginFailure) == 2
 
 
 def test_forms_need_a_csrf_token(make_app, make_user):
