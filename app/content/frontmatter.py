@@ -66,6 +66,16 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
             "y la sangría",
         )
         return fm
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML builds dates itself: "2001-13-45" scans as a date and fails when built.
+        rep.error(
+            display,
+            _bad_value_line(node) + start + 1,
+            "front-matter-value",
+            f"valor no válido en la cabecera ({exc}); si es una fecha, escríbela como "
+            "AAAA-MM-DD o entre comillas",
+        )
+        return fm
     finally:
         loader.dispose()
     if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
@@ -109,6 +119,23 @@ class Field:
 
     validate: Validator
     required: str = ""  # "" optional, "error" or "warning" when missing
+
+
+def _bad_value_line(node) -> int:
+    """The 0-based line (in the YAML) of the first value PyYAML cannot build, else 0."""
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            pending.extend(v for pair in current.value for v in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif isinstance(current, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(current, deep=True)
+            except Exception:  # noqa: BLE001 - any failure marks the culprit
+                return current.start_mark.line
+    return 0
 
 
 def check_fields(
