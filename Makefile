@@ -14,7 +14,7 @@ format:
 	.venv/bin/ruff format app tests bench
 	.venv/bin/ruff check --fix app tests bench
 
-translations:  ## Extract messages and update the catalogues
-	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	.venv/bin/pybabel update -i app/translations/messages.pot -d app/translations
+translations:  ## Extract messages, update the catalogues (new entries empty, never fuzzy), compile
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=NOTE -o app/translations/messages.pot .
+	.venv/bin/pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
 	.venv/bin/pybabel compile -d app/translations

@@ -43,7 +43,7 @@ class Config:
     NARRATION_WORDS_PER_MINUTE = 150
     PRODUCTION = False
     PROXY_FIX = False  # true behind one reverse proxy (nginx): trust X-Forwarded-For/-Proto
-    PASSWORD_HASH_METHOD = "scrypt"  # tests use a fast one; never change it in production
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name, not a secret; tests use a fast one; never change it in production
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 

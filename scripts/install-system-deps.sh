@@ -15,6 +15,7 @@ command -v lame >/dev/null 2>&1 || need+=(lame)
 # Java and npm: the W3C Nu HTML Checker (vnu-jar, pinned in package.json) for the HTML test.
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# wrk is only for the web benchmark (not the tests): bench/run_bench.py installs it on demand.
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

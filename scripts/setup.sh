@@ -14,5 +14,5 @@ else
 fi
 # Compiled message catalogues are build output, not source.
 if [ -d app/translations ]; then
-  .venv/bin/pybabel compile --use-fuzzy -q -d app/translations || .venv/bin/pybabel compile -d app/translations
+  .venv/bin/pybabel compile --statistics -d app/translations
 fi

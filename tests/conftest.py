@@ -20,6 +20,36 @@ FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
 PASSWORD = "una frase larga y secreta"
 
 
+# --- Compiled message catalogues ------------------------------------------------------------
+# The .po files are in git; the .mo files Flask-Babel reads are build output. Compile any that is
+# missing or older than its .po before the session starts, so the tests see the current text.
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "app" / "translations"
+
+
+def compile_stale_catalogues(root: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Compile every <locale>/LC_MESSAGES/*.po under ROOT whose .mo is missing or stale."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po in sorted(root.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)  # fuzzy entries left out, as `pybabel compile` does
+        os.replace(partial, mo)  # atomic: parallel sessions never read half a file
+        compiled.append(mo)
+    return compiled
+
+
+def pytest_sessionstart(session):
+    compile_stale_catalogues()
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

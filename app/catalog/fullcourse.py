@@ -10,6 +10,8 @@ import re
 
 from markupsafe import Markup
 
+from app.content.safe import content_html
+
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _ID_ATTR = re.compile(r'\b(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 _LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')
@@ -61,4 +63,4 @@ def open_details(html: str) -> str:
 def for_full_page(html: str, course_slug: str, lesson_slug: str, lesson_slugs: set[str]) -> Markup:
     html = prefix_ids(shift_headings(html), lesson_slug)
     html = link_lessons_in_page(html, course_slug, lesson_slugs)
-    return Markup(open_details(html))  # noqa: S704 - sanitised content, tags renamed only
+    return content_html(open_details(html))  # sanitised content; ids and headings renamed only

@@ -72,7 +72,9 @@ def course_full(slug: str):
                 parts.append(for_full_page(block.html, course.slug, lesson.slug, slugs))
         shown = {p.id for p in parts if hasattr(p, "questions")}
         # The easy-read text may leave the quiz out: the reader still needs to know it is there.
-        parts += [course.quizzes[q] for q in lesson.quiz_ids if q not in shown and q in course.quizzes]
+        parts += [
+            course.quizzes[q] for q in lesson.quiz_ids if q not in shown and q in course.quizzes
+        ]
         lessons.append((lesson, use_easy, [p for p in parts if p is not None]))
     intro = for_full_page(course.intro_html, course.slug, "intro", slugs)
     return render_template(

@@ -74,7 +74,7 @@ def synthesize_wav(text: str, out: Path, *, voice: str = "es-419", wpm: int = 15
         f.write(text)
         text_path = f.name
     try:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
             [espeak, "-v", voice, "-s", str(wpm), "-b", "1", "-f", text_path, "-w", str(out)],
             check=True,
             capture_output=True,
@@ -89,7 +89,7 @@ def encode_mp3(wav: Path, out: Path) -> bool:
     lame = shutil.which("lame")
     if lame is None:
         return False
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
         [lame, "--quiet", "-m", "m", "-b", "32", str(wav), str(out)],
         check=True,
         capture_output=True,

@@ -186,7 +186,7 @@ class CourseStore:
         try:
             with path.open("rb") as fh:
                 # Our own cache directory, written only by this code: not untrusted input.
-                data: Any = pickle.load(fh)  # noqa: S301
+                data: Any = pickle.load(fh)  # noqa: S301 # nosec B301
         except Exception:  # noqa: BLE001 - a bad cache file just means parsing again
             log.warning("ignoring unreadable course cache %s", path)
             return None

@@ -28,7 +28,7 @@ def current_preferences() -> Preferences:
 
 
 def reading_version() -> str:
-    """"facil" or "completo": ?version= for this page, else the reader's preference."""
+    """ "facil" or "completo": ?version= for this page, else the reader's preference."""
     asked = request.args.get("version")
     if asked in ("facil", "completo"):
         return asked

@@ -15,6 +15,7 @@ from app.extensions import babel, db, login_manager
 from app.web.access import is_public_endpoint
 from app.web.errors import register_error_handlers
 from app.web.headers import set_security_headers
+from app.web.static import init_static
 
 log = logging.getLogger("aula.web")
 
@@ -106,6 +107,7 @@ def init_web(app: Flask) -> None:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    init_static(app)  # static_url(): fingerprinted /static URLs with immutable caching
 
 
 def register_template_helpers(app: Flask) -> None:

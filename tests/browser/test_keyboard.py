@@ -65,9 +65,7 @@ def test_keyboard_journey_login_enrol_read_complete(page, browser_app, scenario)
         user = db.session.scalar(select(User).where(User.username == "teclado1"))
         enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
         done = db.session.scalars(
-            select(LessonProgress.lesson_slug).where(
-                LessonProgress.enrollment_id == enrollment.id
-            )
+            select(LessonProgress.lesson_slug).where(LessonProgress.enrollment_id == enrollment.id)
         ).all()
     assert done == [LESSON]
 

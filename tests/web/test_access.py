@@ -81,10 +81,7 @@ def _allowed_roles(endpoint: str):
 
 
 ROLE_CASES = [
-    (e, m, u, role)
-    for e, m, u in ROUTES
-    if _allowed_roles(e) is not None
-    for role in ROLES
+    (e, m, u, role) for e, m, u in ROUTES if _allowed_roles(e) is not None for role in ROLES
 ]
 
 

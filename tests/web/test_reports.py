@@ -47,6 +47,16 @@ def test_invalid_filters_show_errors_not_data(world, client, query, status):
     assert "error-summary" in html and "Participante A" not in html
 
 
+def test_impossible_date_is_quoted_in_the_error_not_echoed_into_the_date_input(world, client):
+    login(client, Who(world.users["coord-a"]))
+    html = client.get("/coordinacion/registros?desde=2025-13-01&hasta=2025-02-03").get_data(
+        as_text=True
+    )
+    assert "«2025-13-01» no es una fecha válida" in html
+    assert 'value="2025-13-01"' not in html  # <input type=date> accepts only real dates
+    assert 'value="2025-02-03"' in html  # the valid one is kept
+
+
 def test_filters_by_status_course_group_and_dates(world, client):
     login(client, Who(world.users["coord-a"]))
     gid = world.ids["group-a"]
