@@ -66,6 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_courses(app)
     register_cli(app)
+    if app.config.get("PAGE_CACHE_SECONDS"):
+        from app.web import install_visitor_cache
+
+        install_visitor_cache(app)
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

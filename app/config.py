@@ -41,6 +41,12 @@ class Config:
     NARRATION_DIR = None
     NARRATION_VOICE = "es-419"
     NARRATION_WORDS_PER_MINUTE = 150
+    # Rendered pages kept in each worker's memory for this many seconds at most (0 = off), up to
+    # PAGE_CACHE_ENTRIES per cache: whole pages of visitors without an account (lessons, courses,
+    # catalogue; app/web/visitor_cache.py) and the shared part of a participant's lesson page
+    # (app/web/page_shell.py). A course edit is picked up at once; new narration within this time.
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_ENTRIES = 2000
     PRODUCTION = False
     PROXY_FIX = False  # true behind one reverse proxy (nginx): trust X-Forwarded-For/-Proto
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name, not a secret; tests use a fast one; never change it in production

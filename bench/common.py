@@ -182,8 +182,10 @@ def login(port: int, username: str, password: str) -> tuple[str, str]:
     if status != 302:
         raise RuntimeError(f"login of {username} failed: HTTP {status}")
     cookie = session_cookie(headers, cookie)
-    _s, _h, html = request(port, "GET", "/mis-cursos", cookie=cookie)
-    return cookie, csrf_token(html)
+    # Follow the redirect as a browser does: that page shows (and removes) the login flash
+    # message, so later pages are measured as a participant normally sees them.
+    _s, headers, html = request(port, "GET", "/mis-cursos", cookie=cookie)
+    return session_cookie(headers, cookie), csrf_token(html)
 
 
 def location(headers) -> str:

@@ -70,6 +70,9 @@ def base_config(tmp_path_factory) -> dict:
         "COURSE_CACHE_DIR": str(tmp_path_factory.mktemp("course-cache")),
         "NARRATION_DIR": str(tmp_path_factory.mktemp("narration")),
         "SERVER_NAME": None,
+        # Off in unit tests (test_visitor_cache.py and test_page_shell.py turn it on; so does the
+        # browser app).
+        "PAGE_CACHE_SECONDS": 0,
         # A fast hash keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

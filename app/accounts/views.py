@@ -109,16 +109,17 @@ def profile():
     return render_template("accounts/profile.html", form=form, user=user)
 
 
-@bp.route("/idioma", methods=["POST"])
+@bp.route("/idioma/<lang>")
 @public
-def set_language():
-    lang = request.form.get("lang", "")
+def set_language(lang: str):
+    """A visitor's language, kept in a cookie of their browser (accounts keep it in the profile).
+
+    A GET link, so pages for visitors carry no form and no CSRF token and can be cached
+    (app/web/visitor_cache.py); it stores nothing on the server.
+    """
     if lang not in current_app.config["LANGUAGES"]:
-        lang = "es_CL"
-    if current_user.is_authenticated:
-        current_user.locale = lang
-        db.session.commit()
-    response = redirect(safe_next(request.form.get("next")) or url_for("catalog.home"))
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or url_for("catalog.home"))
     response.set_cookie(
         "lang",
         lang,

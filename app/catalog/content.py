@@ -33,6 +33,11 @@ def get_store() -> CourseStore:
     return state["store"]
 
 
+def content_generation() -> int:
+    """Grows whenever the course files change (keys of the page caches)."""
+    return current_app.extensions[EXTENSION_KEY]["store"].generation
+
+
 def get_course(slug: str, *, include_drafts: bool = False) -> Course | None:
     course = get_store().get(slug)
     if course is None or (course.status != "published" and not include_drafts):

@@ -14,10 +14,12 @@ from app.learning.forms import EnrollForm
 from app.learning.narration import narration_root
 from app.preferences.current import reading_version
 from app.web.access import public
+from app.web.visitor_cache import visitor_cacheable
 
 
 @bp.route("/")
 @public
+@visitor_cacheable
 def home():
     courses = get_store().published()
     return render_template("catalog/home.html", courses=courses[:3], course_count=len(courses))
@@ -25,22 +27,23 @@ def home():
 
 @bp.route("/cursos/")
 @public
+@visitor_cacheable
 def index():
     return render_template("catalog/index.html", courses=get_store().published())
 
 
 @bp.route("/cursos/<slug>/")
 @public
+@visitor_cacheable
 def course_detail(slug: str):
     course = course_or_404(slug)
-    enrollment = learning.get_enrollment(current_user, course.slug)
-    progress = learning.course_progress(enrollment, course)
+    enrollment, progress = learning.enrollment_and_progress(current_user, course)
     return render_template(
         "catalog/course_detail.html",
         course=course,
         enrollment=enrollment,
         progress=progress,
-        form=EnrollForm(),
+        form=EnrollForm() if current_user.is_authenticated else None,  # no token for visitors
     )
 
 
@@ -56,6 +59,7 @@ def media(slug: str, filename: str):
 
 @bp.route("/cursos/<slug>/completo")
 @public
+@visitor_cacheable
 def course_full(slug: str):
     """Every lesson in order on one page, to print or save as PDF and read offline."""
     course = course_or_404(slug)

@@ -56,6 +56,7 @@ class CourseStore:
         self._problems: dict[str, tuple[Problem, ...]] = {}
         self._old_versions: dict[tuple[str, str], Course | None] = {}  # records of old versions
         self.cache_hits = 0  # how many courses the last sync took from the pickle cache
+        self.generation = 0  # grows whenever a sync changes any course (for page caches)
 
     # --- lookups (plain dict reads) ------------------------------------------------------------
     def get(self, slug: str) -> Course | None:
@@ -144,6 +145,8 @@ class CourseStore:
             self._published = sorted(
                 (c for c in courses.values() if c.status == "published"), key=_title_key
             )
+            if changed:
+                self.generation += 1
             return sorted(set(changed))
 
     def _load_folders(self, folders: list[Path]) -> list[tuple[Course | None, list[Problem]]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -92,6 +93,41 @@ def course_progress(enrollment: Enrollment | None, course: Course) -> Progress:
     done = completed_lessons(enrollment)
     completed = enrollment is not None and enrollment.status == "completed"
     return progress_for(course, done, completed)
+
+
+@dataclass(frozen=True)
+class EnrollmentSummary:
+    """What the lesson and course pages show of an enrolment (read-only, no ORM object)."""
+
+    id: int
+    status: str
+    completed_at: datetime | None
+
+
+_ENROLLMENT_AND_DONE = (
+    select(Enrollment.id, Enrollment.status, Enrollment.completed_at, LessonProgress.lesson_slug)
+    .outerjoin(LessonProgress, LessonProgress.enrollment_id == Enrollment.id)
+    .where(
+        Enrollment.user_id == bindparam("user_id"),
+        Enrollment.course_slug == bindparam("course_slug"),
+    )
+)
+
+
+def enrollment_and_progress(
+    user: User, course: Course
+) -> tuple[EnrollmentSummary | None, Progress]:
+    """USER's enrolment in COURSE and their progress, in one query (lesson and course pages)."""
+    if not user.is_authenticated:
+        return None, progress_for(course, frozenset())
+    rows = db.session.execute(
+        _ENROLLMENT_AND_DONE, {"user_id": user.id, "course_slug": course.slug}
+    ).all()
+    if not rows:
+        return None, progress_for(course, frozenset())
+    enrollment = EnrollmentSummary(rows[0].id, rows[0].status, rows[0].completed_at)
+    done = frozenset(row.lesson_slug for row in rows if row.lesson_slug is not None)
+    return enrollment, progress_for(course, done, enrollment.status == "completed")
 
 
 def complete_lesson(user: User, course: Course, lesson: Lesson) -> LessonProgress:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
-from app.catalog.content import course_or_404, get_store, lesson_or_404
+from app.catalog.content import content_generation, course_or_404, get_store, lesson_or_404
 from app.errors import DomainError
 from app.extensions import db
 from app.learning import bp
 from app.learning import services as learning
 from app.learning.forms import ConfirmForm, EnrollForm
 from app.learning.narration import lesson_audio
-from app.preferences.current import reading_version
-from app.preferences.forms import ReadingForm
+from app.preferences.current import easy_read_asked, reading_version
 from app.web.access import public
+from app.web.page_shell import render_personal_page
+from app.web.visitor_cache import visitor_cacheable
+
+PERSONAL = "learning/_lesson_personal.html"  # the personal parts of a lesson page
 
 
 @bp.route("/cursos/<slug>/inscripcion", methods=["POST"])
@@ -52,11 +57,12 @@ def enroll(slug: str):
 
 @bp.route("/cursos/<slug>/<lesson_slug>")
 @public
+@visitor_cacheable
 def lesson(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    enrollment = learning.get_enrollment(current_user, course.slug)
-    progress = learning.course_progress(enrollment, course)
+    signed_in = current_user.is_authenticated
+    enrollment, progress = learning.enrollment_and_progress(current_user, course)
     index = lesson.number - 1
     previous = course.lessons[index - 1] if index > 0 else None
     following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
@@ -67,22 +73,41 @@ def lesson(slug: str, lesson_slug: str):
     extra_quizzes = [
         course.quizzes[q] for q in lesson.quiz_ids if q not in placed and q in course.quizzes
     ]
-    return render_template(
+    audio = lesson_audio(course, lesson, easy)
+    done = lesson.slug in progress.done
+    # Only the enrol form has a field; the one-button forms use csrf_token() directly.
+    # None for visitors: no CSRF token, so their page can be cached.
+    enroll_form = EnrollForm() if signed_in and enrollment is None else None
+
+    def personal_parts() -> dict[str, str]:
+        panel = get_template_attribute(PERSONAL, "progress_panel")
+        return {
+            "user_name": escape(current_user.full_name),
+            "csrf": escape(generate_csrf()),
+            "done_badge": get_template_attribute(PERSONAL, "done_badge")(done),
+            "progress_panel": panel(
+                course, lesson, enrollment, progress, done, enroll_form, signed_in, request.path
+            ),
+        }
+
+    return render_personal_page(
         "learning/lesson.html",
+        key=(course.version, easy, audio),
+        generation=content_generation(),
+        slots=personal_parts,
         easy=easy,
         blocks=blocks,
         extra_quizzes=extra_quizzes,
-        audio=lesson_audio(course, lesson, easy),
-        reading_form=ReadingForm(),
+        audio=audio,
         course=course,
         lesson=lesson,
         enrollment=enrollment,
         progress=progress,
         previous=previous,
         following=following,
-        done=lesson.slug in progress.done,
-        form=ConfirmForm(),
-        enroll_form=EnrollForm(),
+        done=done,
+        enroll_form=enroll_form,
+        keep_version=request.args.get("version") if easy_read_asked() else None,
     )
 
 

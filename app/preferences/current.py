@@ -33,3 +33,8 @@ def reading_version() -> str:
     if asked in ("facil", "completo"):
         return asked
     return current_preferences().reading
+
+
+def easy_read_asked() -> bool:
+    """Whether this page's address chooses the version (?version=facil or completo)."""
+    return request.args.get("version") in ("facil", "completo")

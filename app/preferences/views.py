@@ -16,6 +16,7 @@ from app.preferences.prefs import COOKIE_MAX_AGE, COOKIE_NAME, Preferences
 from app.preferences.services import save_preferences
 from app.web.access import public
 from app.web.redirects import safe_next
+from app.web.visitor_cache import visitor_cacheable
 
 # The day the statement below was last reviewed against the tests that back it.
 STATEMENT_DATE = date(2026, 11, 28)
@@ -102,6 +103,7 @@ def import_cookie():
 
 @bp.route("/accesibilidad")
 @public
+@visitor_cacheable
 def statement():
     return render_template(
         "preferences/statement.html",

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
+from collections.abc import Iterable
 
 from flask import Flask, g, has_request_context, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from app.extensions import babel, db, login_manager
 from app.web.access import is_public_endpoint
 from app.web.errors import register_error_handlers
 from app.web.headers import set_security_headers
+from app.web.page_shell import init_page_shells
 from app.web.static import init_static
+from app.web.visitor_cache import mark_if_cacheable
 
 log = logging.getLogger("aula.web")
 
@@ -27,18 +33,45 @@ def select_locale() -> str:
     """Pick the account's language, then the visitor's cookie, then the browser's."""
     if not has_request_context():
         return "es_CL"
-    langs = list(_app_languages())
+    langs = _app_languages()
     if current_user.is_authenticated and current_user.locale in langs:
-        return current_user.locale
-    cookie = request.cookies.get("lang")
+        locale = current_user.locale
+    else:
+        locale = visitor_locale(request.cookies.get("lang"), request.accept_languages, langs)
+    # Flask-WTF would parse WTForms' own .mo file again on every request: hand it this
+    # process's copy (it looks for request.wtforms_translations first).
+    request.wtforms_translations = _wtforms_translations(locale)
+    return locale
+
+
+@functools.lru_cache(maxsize=8)
+def _wtforms_translations(locale: str):
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def visitor_locale(cookie: str | None, accepted: Iterable[tuple[str, float]], langs) -> str:
+    """A visitor's language: the `lang` cookie if it names one we have, else the browser's."""
     if cookie in langs:
         return cookie
-    for lang, _quality in request.accept_languages:
+    for lang, _quality in accepted:
         if lang.lower().startswith("en"):
             return "en"
         if lang.lower().startswith("es"):
             return "es_CL"
     return "es_CL"
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_accept_language(header: str) -> LanguageAccept:
+    return parse_accept_header(header, LanguageAccept)
+
+
+def visitor_locale_from_headers(cookie: str | None, accept_language: str, langs) -> str:
+    """visitor_locale() from raw header values (for the visitor page cache, outside Flask)."""
+    return visitor_locale(cookie, _parse_accept_language(accept_language[:200]), langs)
 
 
 def _app_languages():
@@ -59,14 +92,17 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = None  # the login page itself explains why it is shown
     login_manager.session_protection = "basic"
 
+    from app.accounts.models import User
+
+    # Built once: SQLAlchemy then reuses its compiled form (a third of session.get's cost).
+    user_by_id = select(User).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def load_user(user_key: str):
-        from app.accounts.models import User
-
         user_id, _, token = user_key.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
         if user is None or not user.active or user.session_token != token:
             return None
         return user
@@ -94,6 +130,7 @@ def init_web(app: Flask) -> None:
 
     @app.after_request
     def headers(response):
+        mark_if_cacheable(app, request, response, anonymous=not current_user.is_authenticated)
         return set_security_headers(app, response)
 
     @app.context_processor
@@ -108,6 +145,7 @@ def init_web(app: Flask) -> None:
     register_error_handlers(app)
     register_template_helpers(app)
     init_static(app)  # static_url(): fingerprinted /static URLs with immutable caching
+    init_page_shells(app)  # slot() in templates; shells of personal pages when caching is on
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -127,6 +165,7 @@ def register_template_helpers(app: Flask) -> None:
         return str(language_names.get(tag.split("-")[0].lower(), tag))
 
     app.jinja_env.filters["content_html"] = content_html
+    install_fast_gettext(app)
     app.jinja_env.globals.update(
         level_names=level_names,
         language_name=language_name,
@@ -176,3 +215,46 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def install_visitor_cache(app: Flask) -> None:
+    """Wrap the app in the visitor page cache (app.extensions["visitor_cache"])."""
+    from app.catalog.content import EXTENSION_KEY
+    from app.preferences.prefs import COOKIE_NAME
+    from app.web.visitor_cache import VisitorPageCache
+
+    langs = app.config["LANGUAGES"]
+    state = app.extensions[EXTENSION_KEY]
+    cache = VisitorPageCache(
+        app.wsgi_app,
+        seconds=float(app.config["PAGE_CACHE_SECONDS"]),
+        max_entries=int(app.config.get("PAGE_CACHE_ENTRIES") or 2000),
+        private_cookies={
+            app.config.get("SESSION_COOKIE_NAME") or "session",
+            app.config.get("REMEMBER_COOKIE_NAME") or "remember_token",
+        },
+        key_cookies=("lang", COOKIE_NAME),
+        locale_of=lambda cookie, header: visitor_locale_from_headers(cookie, header, langs),
+        generation=lambda: state["store"].generation,
+    )
+    app.wsgi_app = cache  # type: ignore[method-assign]
+    app.extensions["visitor_cache"] = cache
+
+
+def _request_translations():
+    """This request's catalogue, looked up once (Flask-Babel resolves it again on every call)."""
+    translations = g.get("_aula_translations")
+    if translations is None:
+        translations = g._aula_translations = get_translations()
+    return translations
+
+
+def install_fast_gettext(app: Flask) -> None:
+    """Templates' _()/ngettext() with the catalogue fetched once per request (same results)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+    )

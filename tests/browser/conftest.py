@@ -53,8 +53,12 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def browser_app(make_app):
-    """The app the browser talks to, with routes that raise errors on purpose."""
-    application = make_app()
+    """The app the browser talks to, with routes that raise errors on purpose.
+
+    The visitor page cache is on, as in production: every visitor page the suite checks (axe,
+    keyboard, preferences) may come from it.
+    """
+    application = make_app(PAGE_CACHE_SECONDS=60)
 
     @application.route("/_pruebas/error")
     def _boom():

@@ -175,4 +175,5 @@ EXCLUDED: dict[str, str] = {
     "certificates.download_pdf": "certificate PDF download (checked in tests/web)",
     "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
     "privacy.my_data_csv": "personal data download (CSV, checked in tests/web)",
+    "accounts.set_language": "sets the visitor's language cookie and redirects (tests/web)",
 }

@@ -18,14 +18,18 @@ def main(response) -> str:
     return re.search(r"<main\b.*?</main>", text(response), re.S).group(0)
 
 
-def test_full_text_by_default_with_a_switch(client):
+def test_full_text_by_default_with_a_switch(client, make_user, auth):
     html = main(client.get(LESSON))
     assert "Una cooperativa es una empresa de personas" in html
+    # A visitor gets a link (no form: the page can be cached for every visitor) ...
+    assert f'<a class="button button-secondary" href="{LESSON}?version=facil">' in html
+    assert "aria-pressed" not in html
+    # ... an account a button that also saves the choice.
+    auth(client, make_user())
     assert re.search(
         r'<button type="submit" name="reading" value="facil"[^>]*>Ver en lectura fácil</button>',
-        html,
+        main(client.get(LESSON)),
     )
-    assert "aria-pressed" not in html
 
 
 def test_query_shows_easy_read_and_keeps_the_quiz_card(client):
@@ -33,7 +37,7 @@ def test_query_shows_easy_read_and_keeps_the_quiz_card(client):
     assert "Una cooperativa es un grupo de personas." in html
     assert "Una cooperativa es una empresa de personas" not in html
     assert "Versión en lectura fácil" in html
-    assert ">Ver el texto completo</button>" in html
+    assert f'href="{LESSON}?version=completo">Ver el texto completo</a>' in html
     assert html.count('class="quiz-card"') == 1 and "/pruebas/repaso-cooperativas" in html
 
 

@@ -1,0 +1,140 @@
+"""Rendered pages for visitors without an account, kept in each worker's memory.
+
+A visitor who has not logged in sees the same lesson as every other visitor with the same
+language and reading preferences, so the finished page can be sent again without running the
+view, the template or the translations. Views opt in with `@visitor_cacheable`; the middleware
+stores a response only when everything it depends on is in the key:
+
+- the request: GET, no session or remember-me cookie (nothing personal, no flash messages, no
+  CSRF token), only query arguments the page declares (`version`), host and scheme;
+- the page: status 200, no `Set-Cookie`, produced by a view that opted in and ran for an
+  anonymous user (the app marks it with an internal header that never leaves the server);
+- what the page is built from: the visitor's language (cookie or Accept-Language, resolved the
+  way the app resolves it), the reading-preferences cookie, and the course content, through
+  `generation()` (the course store's version) and a time limit.
+
+Every hit still gets the headers the app set when the page was made (security headers
+included). The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECONDS` is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from flask import g
+
+from app.web.lru import ExpiringLru
+
+MARK_HEADER = "X-Aula-Visitor-Cache"
+ENVIRON_KEY = "aula.visitor_cache"  # set by the middleware on the requests it may store
+ALLOWED_ARGS = frozenset({"version"})
+
+
+def visitor_cacheable(view: Callable) -> Callable:
+    """Let the page of VIEW be reused for other visitors (see the module docstring)."""
+    view.visitor_cacheable = True  # type: ignore[attr-defined]
+    return view
+
+
+def mark_if_cacheable(app, request, response, *, anonymous: bool):
+    """after_request: tag a visitor's page from an opted-in view (the middleware strips it)."""
+    if not request.environ.get(ENVIRON_KEY):
+        return response
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    if (
+        anonymous
+        and getattr(view, "visitor_cacheable", False)
+        and response.status_code == 200
+        and "Set-Cookie" not in response.headers
+        and not g.get("visitor_cache_skip")
+    ):
+        response.headers[MARK_HEADER] = "1"
+    return response
+
+
+class VisitorPageCache:
+    """WSGI middleware: answer repeated visitor GETs from memory."""
+
+    def __init__(
+        self,
+        wsgi_app: Callable,
+        *,
+        seconds: float,
+        max_entries: int,
+        private_cookies: Iterable[str],
+        key_cookies: Iterable[str],
+        locale_of: Callable[[str | None, str], str],
+        generation: Callable[[], Any],
+    ) -> None:
+        self.wsgi_app = wsgi_app
+        self.pages = ExpiringLru(seconds=seconds, max_entries=max_entries)
+        self.private_cookies = frozenset(private_cookies)
+        self.key_cookies = tuple(key_cookies)
+        self.locale_of = locale_of
+        self.generation = generation
+
+    def _key(self, environ: dict) -> tuple | None:
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
+            return None
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            pairs = [p.partition("=") for p in query.split("&") if p]
+            if any(name not in ALLOWED_ARGS for name, _, _ in pairs):
+                return None
+            query = "&".join(sorted(query.split("&")))
+        cookies: dict[str, str] = {}
+        raw = environ.get("HTTP_COOKIE")
+        if raw:
+            try:
+                parsed = SimpleCookie(raw)
+            except CookieError:
+                return None
+            if self.private_cookies & parsed.keys():
+                return None
+            cookies = {name: parsed[name].value for name in self.key_cookies if name in parsed}
+        locale = self.locale_of(cookies.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        return (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            query,
+            locale,
+            tuple(cookies.get(name) for name in self.key_cookies if name != "lang"),
+        )
+
+    def __call__(self, environ: dict, start_response: Callable):
+        key = self._key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        generation = self.generation()
+        page = self.pages.get(key, generation)
+        if page is not None:
+            status, headers, body = page
+            start_response(status, list(headers))
+            return [body]
+        return self._fill(key, generation, environ, start_response)
+
+    def _fill(self, key, generation, environ, start_response):
+        captured: dict[str, Any] = {}
+
+        def capture(status, headers, exc_info=None):
+            kept = [(k, v) for k, v in headers if k != MARK_HEADER]
+            captured["status"], captured["headers"] = status, kept
+            captured["mark"] = len(kept) != len(headers)
+            return start_response(status, kept, exc_info)
+
+        environ[ENVIRON_KEY] = True
+        result = self.wsgi_app(environ, capture)
+        if not captured.get("mark"):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        self.pages.put(key, generation, (captured["status"], captured["headers"], body))
+        return [body]
