@@ -76,8 +76,7 @@ def summary():
     municipality, groups = _scope()
     group_ids = {g.id for g in groups}
     titles = _course_titles()
-    by_course = reports.status_counts(group_ids, "course")
-    by_group = reports.status_counts(group_ids, "group")
+    by_course, by_group = reports.summary_counts(group_ids)
     months = reports.completions_by_month(group_ids, utcnow().date())
     inclusion = reports.inclusion_counts(group_ids)
     group_names = {g.id: g.name for g in groups}

@@ -25,6 +25,9 @@ from tests.conftest import login, wipe_database
 
 COURSE = "cooperativismo"
 MAX_QUERIES = 12  # generous: the pages below run 2-9 statements today
+# The coordinator summary exactly: its per-course and per-group status counts come from one
+# aggregate query (it was 8 while they ran once per table).
+SUMMARY_QUERIES = 7
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +201,4 @@ def test_query_counts_are_small_and_do_not_grow_with_rows(shipped, make_user, ap
     print("\nqueries per page (1 row vs 20 rows):\n" + report)
     assert small == large, report
     assert max(large.values()) <= MAX_QUERIES, report
+    assert large["coordinator summary"] == SUMMARY_QUERIES, report

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.reports.exports import neutralise
 from app.reports.services import suppress
 from tests.conftest import login
-from tests.web.orgs_world import build_world
+from tests.web.orgs_world import World, build_world
 
 
 class Who:
@@ -204,3 +204,169 @@ def test_query_count_does_not_grow_per_row(app, client, path):
                 learning.complete_lesson(u, course, course.lessons[0])
         db.session.commit()
     assert measure() == small
+
+
+def _every_status_world(app) -> World:
+    """build_world plus a second group in A and a second course, with every status in each
+    course and each group (quiz-only starts, several lessons, live and revoked certificates),
+    and a certified record in B that A's coordinator must not count."""
+    from datetime import date
+
+    from app.catalog.content import get_store
+    from app.certificates.models import Certificate
+    from app.certificates.services import new_code
+    from app.learning.models import Enrollment, LessonProgress
+    from app.orgs.models import Group, Municipality
+    from app.orgs.services import add_member, ensure_group
+    from app.quizzes.models import QuizAttempt
+    from app.timeutil import utcnow
+
+    w = build_world(app)
+    with app.app_context():
+        course = get_store().get(COURSE)
+        muni_a = db.session.get(Municipality, w.ids["muni-a"])
+        group_a = db.session.get(Group, w.ids["group-a"])
+        group_a2 = ensure_group(muni_a, "Grupo A2", "pre_associative")
+        group_b = db.session.get(Group, w.ids["group-b"])
+        people = {}
+        for key, group in (("p1", group_a), ("p2", group_a), ("p3", group_a2), ("p4", group_a2)):
+            people[key] = User(username=key, full_name=f"Persona {key}", role="participant")
+            people[key].set_password("x" * 12)
+            db.session.add(people[key])
+            db.session.flush()
+            add_member(group, people[key])
+        people["p5"] = User(username="p5", full_name="Persona p5", role="participant")
+        people["p5"].set_password("x" * 12)
+        db.session.add(people["p5"])
+        db.session.flush()
+        add_member(group_b, people["p5"])
+
+        def record(key, slug, group, *, completed=False, lessons=0, attempts=0, cert=None):
+            enrollment = Enrollment(
+                user_id=people[key].id,
+                course_slug=slug,
+                course_version=course.version,
+                group_id=group.id,
+                status="completed" if completed else "active",
+                completed_at=utcnow() if completed else None,
+            )
+            db.session.add(enrollment)
+            db.session.flush()
+            for lesson in course.lessons[:lessons]:
+                db.session.add(
+                    LessonProgress(
+                        enrollment_id=enrollment.id,
+                        lesson_slug=lesson.slug,
+                        course_version=course.version,
+                    )
+                )
+            for number in range(1, attempts + 1):
+                db.session.add(
+                    QuizAttempt(
+                        user_id=people[key].id,
+                        enrollment_id=enrollment.id,
+                        course_slug=slug,
+                        quiz_id="q1",
+                        course_version=course.version,
+                        number=number,
+                        state="submitted",
+                        answers={},
+                        submitted_at=utcnow(),
+                    )
+                )
+            if cert is not None:
+                db.session.add(
+                    Certificate(
+                        code=new_code(),
+                        user_id=people[key].id,
+                        enrollment_id=enrollment.id,
+                        course_slug=slug,
+                        course_version=course.version,
+                        holder_name=people[key].full_name,
+                        course_title=slug,
+                        hours=1.0,
+                        completed_on=date(2025, 1, 1),
+                        municipality_id=group.municipality_id,
+                        group_name=group.name,
+                        revoked_at=utcnow() if cert == "revoked" else None,
+                    )
+                )
+
+        # Group A (part-a already has curso-prueba in progress: one lesson done).
+        record("p1", COURSE, group_a)  # enrolled
+        record("p1", OTHER_COURSE, group_a, attempts=1)  # in progress: a quiz attempt only
+        record("p2", COURSE, group_a, completed=True)  # completed, no certificate
+        record("p2", OTHER_COURSE, group_a, completed=True, lessons=2, cert="live")  # certified
+        # Group A2.
+        record("p3", COURSE, group_a2, completed=True, lessons=3, attempts=2, cert="live")
+        record("p3", OTHER_COURSE, group_a2, completed=True, cert="revoked")  # completed
+        record("p4", COURSE, group_a2, cert="revoked")  # enrolled: a revoked one is no start
+        record("p4", OTHER_COURSE, group_a2, lessons=3, attempts=3)  # in progress
+        # Municipality B: never counted for A's coordinator.
+        record("p5", COURSE, group_b, completed=True, lessons=1, cert="live")
+        db.session.commit()
+        w.ids["group-a2"] = group_a2.id
+    return w
+
+
+OTHER_COURSE = "otro-curso"
+COURSE = "curso-prueba"
+# (enrolled, in_progress, completed, certified)
+EXPECTED_BY_COURSE = {COURSE: (2, 1, 1, 1), OTHER_COURSE: (0, 2, 1, 1)}
+EXPECTED_BY_GROUP = {"group-a": (1, 2, 1, 1), "group-a2": (1, 1, 1, 1)}
+
+
+def _as_tuple(counts):
+    return (counts.enrolled, counts.in_progress, counts.completed, counts.certified)
+
+
+def test_summary_counts_every_status_per_course_and_per_group(app, reader_app):
+    from app.reports import services as reports
+
+    w = _every_status_world(app)
+    with reader_app.app_context():
+        scope = {w.ids["group-a"], w.ids["group-a2"]}
+        by_course, by_group = reports.summary_counts(scope)
+        assert {k: _as_tuple(v) for k, v in by_course.items()} == EXPECTED_BY_COURSE
+        assert {k: _as_tuple(v) for k, v in by_group.items()} == {
+            w.ids[k]: v for k, v in EXPECTED_BY_GROUP.items()
+        }
+        # The records (page, filters and exports) give every record the same state.
+        rows = reports.records(scope)
+        assert len(rows) == 9
+        per_course: dict = {}
+        for row in rows:
+            per_course.setdefault(row.course_slug, []).append(row.state)
+        for slug, expected in EXPECTED_BY_COURSE.items():
+            got = tuple(per_course[slug].count(s) for s in reports.STATUSES)
+            assert got == expected, slug
+        for status in reports.STATUSES:
+            filtered = reports.records(scope, reports.Filters(status=status))
+            assert {r.state for r in filtered} <= {status}
+            assert len(filtered) == reports.count_records(scope, reports.Filters(status=status))
+            assert len(filtered) == sum(c.__dict__[status] for c in by_course.values())
+        lessons = {(r.username, r.course_slug): r.lessons_done for r in rows}
+        assert lessons[("p3", COURSE)] == 3 and lessons[("p1", COURSE)] == 0
+
+
+def test_summary_page_tables_show_the_counts(app, client):
+    w = _every_status_world(app)
+    login(client, Who(w.users["coord-a"]))
+    html = client.get("/coordinacion/").get_data(as_text=True)
+    by_course, by_group = html.split('id="por-grupo"')[0], html.split('id="por-grupo"')[1]
+    by_group = by_group.split('id="por-mes"')[0]
+    # total, enrolled, in progress, completed, certified, finished (percent)
+    assert (
+        '<tr><th scope="row">Grupo A</th><td>5</td><td>1</td><td>2</td><td>1</td><td>1</td>'
+        "<td>2 (40 %)</td></tr>"
+    ) in by_group
+    assert (
+        '<tr><th scope="row">Grupo A2</th><td>4</td><td>1</td><td>1</td><td>1</td><td>1</td>'
+        "<td>2 (50 %)</td></tr>"
+    ) in by_group
+    assert "Grupo B" not in html
+    assert (
+        '<tr><th scope="row">otro-curso</th><td>4</td><td>0</td><td>2</td><td>1</td><td>1</td>'
+        "<td>2 (50 %)</td></tr>"
+    ) in by_course
+    assert "<td>5</td><td>2</td><td>1</td><td>1</td><td>1</td><td>2 (40 %)</td></tr>" in by_course
