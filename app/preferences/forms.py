@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 from app.preferences.prefs import Preferences
 
@@ -13,9 +14,9 @@ class PreferencesForm(FlaskForm):
     text_size = RadioField(
         _l("Tamaño del texto"),
         choices=[
-            ("normal", _l("Normal")),
-            ("grande", _l("Grande")),
-            ("muy-grande", _l("Muy grande")),
+            SelectChoice("normal", _l("Normal")),
+            SelectChoice("grande", _l("Grande")),
+            SelectChoice("muy-grande", _l("Muy grande")),
         ],
         default="normal",
     )
@@ -38,8 +39,8 @@ class PreferencesForm(FlaskForm):
     reading = RadioField(
         _l("Versión de las lecciones"),
         choices=[
-            ("completo", _l("Texto completo")),
-            ("facil", _l("Lectura fácil, cuando la lección la tiene")),
+            SelectChoice("completo", _l("Texto completo")),
+            SelectChoice("facil", _l("Lectura fácil, cuando la lección la tiene")),
         ],
         default="completo",
     )
@@ -69,7 +70,9 @@ class PreferencesForm(FlaskForm):
 class ReadingForm(FlaskForm):
     """The switch on a lesson between its full text and its easy-read version."""
 
-    reading = RadioField(choices=[("completo", "completo"), ("facil", "facil")])
+    reading = RadioField(
+        choices=[SelectChoice("completo", "completo"), SelectChoice("facil", "facil")]
+    )
     next = HiddenField()
 
 
