@@ -28,6 +28,9 @@ MAX_QUERIES = 12  # generous: the pages below run 2-9 statements today
 # The coordinator summary exactly: its per-course and per-group status counts come from one
 # aggregate query (it was 8 while they ran once per table).
 SUMMARY_QUERIES = 7
+# The lesson page exactly (the benchmark's budget pages): a visitor's needs no query at all; a
+# participant's needs the user (Flask-Login) and one query for enrolment and lessons done.
+LESSON_QUERIES = {"lesson (visitor)": 0, "lesson (participant)": 2}
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +205,5 @@ def test_query_counts_are_small_and_do_not_grow_with_rows(shipped, make_user, ap
     assert small == large, report
     assert max(large.values()) <= MAX_QUERIES, report
     assert large["coordinator summary"] == SUMMARY_QUERIES, report
+    for page, expected in LESSON_QUERIES.items():
+        assert large[page] == expected, report

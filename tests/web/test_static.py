@@ -44,6 +44,21 @@ def test_versioned_url_is_cached_for_a_year_and_immutable(client):
     assert b"font-face" in response.data
 
 
+def test_every_url_in_the_stylesheet_carries_its_files_current_hash(client, app):
+    """The CSS names its fonts with ?v=<hash> (written in app.css: it is a static file); a
+    changed font without a new hash there fails here, so browsers never keep a stale one."""
+    from app.web.static import file_hash
+
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    urls = re.findall(r'url\("\.\./([^"?]+)\?v=([0-9a-f]{12})"\)', css)
+    assert len(urls) == len(re.findall(r"url\(", css)) >= 2  # every url(), fonts included
+    with app.test_request_context():
+        for path, version in urls:
+            assert file_hash(path) == version, path
+            response = client.get(f"/static/{path}?v={version}")
+            assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
+
+
 def test_unversioned_or_stale_urls_are_revalidated(client):
     plain = client.get("/static/css/app.css")
     assert plain.status_code == 200
