@@ -306,12 +306,10 @@ def create_bench_data(
         aid += 1
         return bool(graded["passed"])
 
-    cert_rows = []
-    codes: set[str] = set()
-    for index in completed:
-        e_id, pid, course, enrolled_at = enrolments[index]
+    def lessons_done(e_id, course, lessons, enrolled_at):
+        """Add a progress row for each of LESSONS, a few days apart; yield (lesson, when)."""
         when = enrolled_at
-        for lesson in course.lessons:
+        for lesson in lessons:
             when += timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
             when = min(when, now - timedelta(hours=1))
             progress.append(
@@ -322,6 +320,14 @@ def create_bench_data(
                     "completed_at": when,
                 }
             )
+            yield lesson, when
+
+    cert_rows = []
+    codes: set[str] = set()
+    for index in completed:
+        e_id, pid, course, enrolled_at = enrolments[index]
+        when = enrolled_at
+        for lesson, when in lessons_done(e_id, course, course.lessons, enrolled_at):
             for quiz_id in lesson.quiz_ids:
                 quiz = course.quizzes[quiz_id]
                 # Most pass at once; some fail first. A pass is forced at the end.
@@ -375,17 +381,7 @@ def create_bench_data(
         done = rng.randint(1, max(1, len(course.lessons) - 1))
         done = min(done, progress_rows - len(progress))
         when = enrolled_at
-        for lesson in course.lessons[:done]:
-            when += timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
-            when = min(when, now - timedelta(hours=1))
-            progress.append(
-                {
-                    "enrollment_id": e_id,
-                    "lesson_slug": lesson.slug,
-                    "course_version": course.version,
-                    "completed_at": when,
-                }
-            )
+        for lesson, when in lessons_done(e_id, course, course.lessons[:done], enrolled_at):
             # Quizzes of done lessons, while the attempt budget lasts.
             for quiz_id in lesson.quiz_ids:
                 if len(attempt_rows) < attempts:

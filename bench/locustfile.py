@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.content import CourseStore  # noqa: E402 - pure Python, no Flask
+from tests.helpers import correct_form  # noqa: E402 - the same answers the tests send
 
 STORE = CourseStore(
     ROOT / "courses",
@@ -52,23 +53,6 @@ def _write_summary(**_kwargs):
     path = os.environ.get("LOAD_SUMMARY")
     if path:
         Path(path).write_text(json.dumps(COUNTS))
-
-
-def correct_form(quiz) -> dict:
-    data: dict = {}
-    for q in quiz.questions:
-        name = f"q-{q.key}"
-        if q.kind in ("single", "true_false"):
-            data[name] = next(o.key for o in q.options if o.correct)
-        elif q.kind == "multiple":
-            data[name] = [o.key for o in q.options if o.correct]
-            data[f"{name}-present"] = "1"
-        elif q.kind == "text":
-            data[name] = q.answers[0]
-        elif q.kind == "ordering":
-            for position, option in enumerate(q.options, start=1):
-                data[f"{name}-{option.key}"] = str(position)
-    return data
 
 
 class Participant(HttpUser):
