@@ -22,7 +22,9 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for width in (1280, 360):
-            context = browser.new_context(viewport={"width": width, "height": 900}, base_url=base)
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, base_url=base, locale="es-CL"
+            )
             page = context.new_page()
             if username:
                 page.goto("/ingresar")

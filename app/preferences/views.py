@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -87,6 +87,24 @@ def set_reading():
     prefs = current_preferences()
     prefs = Preferences.from_dict({**prefs.to_dict(), "reading": form.reading.data})
     return _remember(prefs, _back(form.next.data))
+
+
+@bp.route("/preferencias/version/<reading>")
+@public
+def visitor_reading(reading: str):
+    """A visitor's lesson switch: a link that keeps the version in this browser's cookie.
+
+    A link rather than a form, so lesson pages for visitors carry no CSRF token and can be
+    cached (app/web/visitor_cache.py); like the language link it stores nothing on the server.
+    Accounts use the form of set_reading, which saves the choice on the account.
+    """
+    if reading not in ("facil", "completo"):
+        abort(404)
+    back = _back(request.args.get("next"))
+    if current_user.is_authenticated:
+        return back
+    prefs = Preferences.from_dict({**current_preferences().to_dict(), "reading": reading})
+    return _remember(prefs, back)
 
 
 @bp.route("/preferencias/guardar-en-cuenta", methods=["POST"])

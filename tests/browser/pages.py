@@ -176,4 +176,5 @@ EXCLUDED: dict[str, str] = {
     "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
     "privacy.my_data_csv": "personal data download (CSV, checked in tests/web)",
     "accounts.set_language": "sets the visitor's language cookie and redirects (tests/web)",
+    "preferences.visitor_reading": "sets the visitor's reading cookie and redirects (tests/web)",
 }

@@ -35,6 +35,7 @@ PUBLIC_ELSEWHERE = {"certificates.verify", "certificates.verify_form", "certific
 PUBLIC_ELSEWHERE |= {
     "preferences.edit",
     "preferences.set_reading",
+    "preferences.visitor_reading",
     "preferences.statement",
     "catalog.course_full",
     "catalog.narration",

@@ -22,7 +22,10 @@ def test_full_text_by_default_with_a_switch(client, make_user, auth):
     html = main(client.get(LESSON))
     assert "Una cooperativa es una empresa de personas" in html
     # A visitor gets a link (no form: the page can be cached for every visitor) ...
-    assert f'<a class="button button-secondary" href="{LESSON}?version=facil">' in html
+    assert (
+        f'<a class="button button-secondary" href="/preferencias/version/facil?next={LESSON}">'
+        in html
+    )
     assert "aria-pressed" not in html
     # ... an account a button that also saves the choice.
     auth(client, make_user())
@@ -37,7 +40,7 @@ def test_query_shows_easy_read_and_keeps_the_quiz_card(client):
     assert "Una cooperativa es un grupo de personas." in html
     assert "Una cooperativa es una empresa de personas" not in html
     assert "Versión en lectura fácil" in html
-    assert f'href="{LESSON}?version=completo">Ver el texto completo</a>' in html
+    assert f'href="/preferencias/version/completo?next={LESSON}">Ver el texto completo</a>' in html
     assert html.count('class="quiz-card"') == 1 and "/pruebas/repaso-cooperativas" in html
 
 

@@ -135,11 +135,31 @@ def test_the_cache_is_off_when_its_setting_is_zero(app):
     assert "visitor_cache" not in app.extensions
 
 
-def test_visitor_reading_switch_is_a_link_and_the_next_lessons_keep_the_choice(client):
+def test_visitor_reading_switch_is_a_link_that_remembers_the_choice(client):
+    html = client.get(LESSON).get_data(as_text=True)
+    switch = re.search(r'class="reading-switch".*?</p>', html, re.S).group(0)
+    assert "<form" not in switch
+    link = f"/preferencias/version/facil?next={LESSON}"
+    assert f'href="{link}"' in switch
+    response = client.get(link)
+    assert response.status_code == 302 and response.headers["Location"] == LESSON
+    assert Preferences.from_cookie(client.get_cookie(COOKIE_NAME).value).reading == "facil"
+    html = client.get(LESSON).get_data(as_text=True)
+    assert "Una cooperativa es un grupo de personas." in html  # the easy-read text
+    assert f'href="/preferencias/version/completo?next={LESSON}"' in html
+    # and on the next lesson, with no argument in the address
+    assert "En un equipo las personas se ayudan." in client.get(
+        "/cursos/curso-prueba/02-trabajo-en-equipo"
+    ).get_data(as_text=True)
+    assert client.get("/preferencias/version/otra").status_code == 404
+    assert (
+        client.get("/preferencias/version/facil?next=//malo.example").headers["Location"]
+        == "/preferencias"
+    )
+
+
+def test_a_version_in_the_address_is_kept_by_the_pager(client):
     html = client.get(f"{LESSON}?version=facil").get_data(as_text=True)
-    assert "<form" not in re.search(r'class="reading-switch".*?</p>', html, re.S).group(0)
-    assert f'href="{LESSON}?version=completo"' in html
-    assert 'href="/cursos/curso-prueba/02-' in html
     pager = re.search(r'<nav class="pager".*?</nav>', html, re.S).group(0)
     assert re.search(r'rel="next"', pager)
     assert all(
