@@ -82,4 +82,5 @@ def render_personal_page(
             g._aula_rendering_shell = False
         shells.put(full_key, generation, shell)
     values = slots()
-    return _MARKER_RE.sub(lambda m: str(values[m.group(1)]), shell)
+    # Only the slots this page declared are filled; anything else that looks like one stays.
+    return _MARKER_RE.sub(lambda m: str(values.get(m.group(1), m.group(0))), shell)
