@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from app.preferences.prefs import COOKIE_NAME, Preferences
+from app.preferences.prefs import COOKIE_NAME, VERSIONS, Preferences
 
 
 def cookie_preferences() -> Preferences | None:
@@ -29,12 +29,11 @@ def current_preferences() -> Preferences:
 
 def reading_version() -> str:
     """ "facil" or "completo": ?version= for this page, else the reader's preference."""
-    asked = request.args.get("version")
-    if asked in ("facil", "completo"):
-        return asked
+    if easy_read_asked():
+        return request.args["version"]
     return current_preferences().reading
 
 
 def easy_read_asked() -> bool:
     """Whether this page's address chooses the version (?version=facil or completo)."""
-    return request.args.get("version") in ("facil", "completo")
+    return request.args.get("version") in VERSIONS

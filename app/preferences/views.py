@@ -12,7 +12,7 @@ from app.extensions import db
 from app.preferences import bp
 from app.preferences.current import account_preferences, cookie_preferences, current_preferences
 from app.preferences.forms import ConfirmForm, PreferencesForm, ReadingForm
-from app.preferences.prefs import COOKIE_MAX_AGE, COOKIE_NAME, Preferences
+from app.preferences.prefs import COOKIE_MAX_AGE, COOKIE_NAME, VERSIONS, Preferences
 from app.preferences.services import save_preferences
 from app.web.access import public
 from app.web.redirects import safe_next
@@ -98,7 +98,7 @@ def visitor_reading(reading: str):
     cached (app/web/visitor_cache.py); like the language link it stores nothing on the server.
     Accounts use the form of set_reading, which saves the choice on the account.
     """
-    if reading not in ("facil", "completo"):
+    if reading not in VERSIONS:
         abort(404)
     back = _back(request.args.get("next"))
     if current_user.is_authenticated:

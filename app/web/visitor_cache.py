@@ -20,10 +20,9 @@ included). The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECOND
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
-from flask import g
+from werkzeug.http import parse_cookie
 
 from app.web.lru import ExpiringLru
 
@@ -48,7 +47,6 @@ def mark_if_cacheable(app, request, response, *, anonymous: bool):
         and getattr(view, "visitor_cacheable", False)
         and response.status_code == 200
         and "Set-Cookie" not in response.headers
-        and not g.get("visitor_cache_skip")
     ):
         response.headers[MARK_HEADER] = "1"
     return response
@@ -87,13 +85,10 @@ class VisitorPageCache:
         cookies: dict[str, str] = {}
         raw = environ.get("HTTP_COOKIE")
         if raw:
-            try:
-                parsed = SimpleCookie(raw)
-            except CookieError:
+            parsed = parse_cookie(raw)  # the parser Flask itself reads cookies with
+            if any(name in parsed for name in self.private_cookies):
                 return None
-            if self.private_cookies & parsed.keys():
-                return None
-            cookies = {name: parsed[name].value for name in self.key_cookies if name in parsed}
+            cookies = {name: parsed[name] for name in self.key_cookies if name in parsed}
         locale = self.locale_of(cookies.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE", ""))
         return (
             environ.get("wsgi.url_scheme"),

@@ -7,6 +7,7 @@ import shutil
 import time
 
 import pytest
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app.preferences.prefs import COOKIE_NAME, Preferences
 from app.web.visitor_cache import MARK_HEADER
@@ -179,3 +180,15 @@ def test_visitor_language_link_sets_a_cookie_and_returns_to_the_page(client):
     assert '<html lang="en"' in client.get("/cursos/").get_data(as_text=True)
     assert client.get("/idioma/en?next=https://malo.example/").headers["Location"] == "/"
     assert client.get("/idioma/xx").status_code == 404
+
+
+def test_a_session_cookie_after_a_malformed_one_still_bypasses_the_cache(cached_app):
+    cached_app.test_client().get(LESSON)  # a visitor's copy is in memory
+    before = stats(cached_app)
+    # Sent straight to the WSGI app: the test client would replace the Cookie header.
+    environ = EnvironBuilder(
+        path=LESSON, headers={"Cookie": 'roto="a\\"b; c; session=cualquiera'}
+    ).get_environ()
+    _body, status, _headers = run_wsgi_app(cached_app.wsgi_app, environ, buffered=True)
+    assert status.startswith("200")
+    assert stats(cached_app) == before  # never served from (nor counted by) the cache
