@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, send_from_directory
+import mimetypes
+
+from flask import abort, render_template, send_file, send_from_directory
 from flask_login import current_user
 
 from app.catalog import bp
@@ -52,9 +54,12 @@ def course_detail(slug: str):
 def media(slug: str, filename: str):
     staff = current_user.is_authenticated and current_user.role in ("trainer", "admin")
     course = course_or_404(slug, include_drafts=staff)
-    if filename not in course.media_files:
+    path = get_store().media_path(course, filename) if filename in course.media_files else None
+    if path is None:
         abort(404)
-    return send_from_directory(get_store().source_dir / course.slug, filename, max_age=86400)
+    # The bytes of the version shown (a blob named by its hash), never the live folder's file.
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return send_file(path, mimetype=mimetype, max_age=86400, conditional=True)
 
 
 @bp.route("/cursos/<slug>/completo")

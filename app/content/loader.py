@@ -29,6 +29,7 @@ from .frontmatter import (
     v_str_list,
 )
 from .langtags import valid_lang
+from .limits import check_limits
 from .model import (
     Block,
     CompletionRule,
@@ -133,28 +134,63 @@ def course_version(folder: Path, files: list[str] | None = None) -> str:
     return _hash_files(folder, files if files is not None else list_files(folder))[0]
 
 
-def _hash_files(folder: Path, files: list[str], keep: str = "") -> tuple[str, dict[str, bytes]]:
-    """course_version, plus the bytes of the files whose name ends with KEEP (read only once)."""
+def _hash_files(
+    folder: Path, files: list[str], keep: str = "", media: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, bytes], dict[str, str]]:
+    """course_version, the bytes of the files whose name ends with KEEP (read only once), and
+    the SHA-256 of each file in MEDIA (so the server can keep exactly this version's bytes)."""
     digest = hashlib.sha256()
     kept: dict[str, bytes] = {}
+    media_hashes: dict[str, str] = {}
     for rel in files:
         data = (folder / rel).read_bytes()
         digest.update(rel.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
         digest.update(data)
         if keep and rel.endswith(keep):
             kept[rel] = data
-    return digest.hexdigest()[:12], kept
+        if rel in media:
+            media_hashes[rel] = hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()[:12], kept, media_hashes
 
 
 def list_files(folder: Path) -> list[str]:
-    """Every regular file under folder, as sorted relative posix paths."""
+    """Every regular file under folder, as sorted relative posix paths.
+
+    A symlink whose target resolves outside the folder is never listed (so never hashed, read
+    or served): `escaping_links` names them for the checker.
+    """
     out = []
+    inside = folder.resolve()
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         base = Path(dirpath)
         for name in filenames:
             path = base / name
+            if path.is_symlink() and not _within(path, inside):
+                continue
             if path.is_file():
+                out.append(path.relative_to(folder).as_posix())
+    return sorted(out)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """True when PATH, with every symlink followed, is inside the (resolved) FOLDER."""
+    try:
+        path.resolve().relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def escaping_links(folder: Path) -> list[str]:
+    """Relative paths of symlinks under folder (files or folders) that point outside it."""
+    out = []
+    inside = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        for name in dirnames + filenames:
+            path = base / name
+            if path.is_symlink() and not _within(path, inside):
                 out.append(path.relative_to(folder).as_posix())
     return sorted(out)
 
@@ -209,8 +245,11 @@ class _CourseLoader:
         rel = path.name if path.parent == self.folder else ""
         data = self.sources.pop(rel, None) if rel else None
         if data is None:
-            return read_source(path, display, self.rep)
-        return decode_source(data, display, self.rep)
+            lines = read_source(path, display, self.rep)
+        else:
+            lines = decode_source(data, display, self.rep)
+        # Sizes are checked before parsing: the sanitiser is slow on huge tables (limits.py).
+        return lines if lines is None or check_limits(lines, display, self.rep) else None
 
     def ctx(self, display: str, **kwargs: Any) -> PageContext:
         return PageContext(
@@ -236,8 +275,15 @@ class _CourseLoader:
                 "el nombre de la carpeta del curso debe tener solo minúsculas sin tildes, números "
                 "y guiones (por ejemplo, cooperativismo-basico)",
             )
+        if not self._links_stay_inside(folder_display):
+            return None
         all_files = list_files(self.folder)
-        self.version, self.sources = _hash_files(self.folder, all_files, keep=".md")
+        media = frozenset(
+            rel for rel in all_files if Path(rel).suffix.lower() in MEDIA_EXT and not _hidden(rel)
+        )
+        self.version, self.sources, media_hashes = _hash_files(
+            self.folder, all_files, keep=".md", media=media
+        )
         self.files = frozenset(all_files)
         self.language = "es-CL"
         lessons = self._discover(all_files)
@@ -270,9 +316,6 @@ class _CourseLoader:
                     )
         if self.rep.has_errors() or not course_meta.get("titulo"):
             return None
-        media = frozenset(
-            rel for rel in all_files if Path(rel).suffix.lower() in MEDIA_EXT and not _hidden(rel)
-        )
         return Course(
             slug=self.slug,
             version=self.version,
@@ -292,8 +335,32 @@ class _CourseLoader:
             lessons=tuple(built),
             quizzes=dict(self.quizzes),
             media_files=media,
+            media_hashes=media_hashes,
             path=folder_display,
         )
+
+    def _links_stay_inside(self, folder_display: str) -> bool:
+        """Report every symlink that would publish a file from outside the course."""
+        if self.folder.is_symlink() and not _within(self.folder, self._resolved_root):
+            self.rep.error(
+                folder_display,
+                0,
+                "symlink-outside",
+                "la carpeta del curso es un enlace simbólico a otra carpeta fuera de los cursos; "
+                "copia los archivos dentro de la carpeta en vez de enlazarlos",
+            )
+            return False
+        escaping = escaping_links(self.folder)
+        for rel in escaping:
+            self.rep.error(
+                f"{folder_display}/{rel}",
+                0,
+                "symlink-outside",
+                "este archivo es un enlace simbólico a un archivo fuera del curso, que no se "
+                "publica; copia el archivo dentro de la carpeta del curso",
+            )
+        # Nothing else is read: an error message must never quote a file from outside.
+        return not escaping
 
     # --- discovery ---------------------------------------------------------------------------
     def _discover(self, all_files: list[str]) -> list[_LessonFile]:

@@ -141,6 +141,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     media_files: frozenset[str] = frozenset()  # relative paths that may be served
+    # SHA-256 of each media file's bytes in this version: the server serves exactly those bytes.
+    media_hashes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     path: str = ""
     # Built from `lessons` in __post_init__ so lookups are a dict access, not a scan.
     lessons_by_slug: dict[str, Lesson] = field(default_factory=dict, compare=False, repr=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -17,7 +18,7 @@ from .textutil import strip_accents
 log = logging.getLogger(__name__)
 
 # Bump when the model or the rendering changes, so old pickles are ignored.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -55,6 +56,11 @@ class CourseStore:
         self._fingerprints: dict[str, Fingerprint] = {}
         self._problems: dict[str, tuple[Problem, ...]] = {}
         self._old_versions: dict[tuple[str, str], Course | None] = {}  # records of old versions
+        # Media bytes of every loaded version, by SHA-256: a page is served the media of the
+        # version it shows, never whatever the live folder holds now.
+        self.blob_dir = (
+            self.cache_dir / "media" if self.cache_dir is not None else Path(tempfile.mkdtemp())
+        )
         self.cache_hits = 0  # how many courses the last sync took from the pickle cache
         self.generation = 0  # grows whenever a sync changes any course (for page caches)
 
@@ -81,6 +87,14 @@ class CourseStore:
             cached = self._read_cache(slug, version)
             self._old_versions[key] = cached[0] if cached else None
         return self._old_versions[key]
+
+    def media_path(self, course: Course, rel: str) -> Path | None:
+        """The stored bytes of media file REL as they were in COURSE's version, or None."""
+        digest = course.media_hashes.get(rel)
+        if digest is None:
+            return None
+        path = self._blob_path(digest)
+        return path if path.is_file() else None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -127,6 +141,9 @@ class CourseStore:
                 problems[slug] = tuple(found)
                 if course is not None:
                     courses[slug] = course
+                    self._keep_media(folder, course)
+                    if course.status == "published":
+                        self._write_latest(course)
                 elif slug not in courses:
                     fallback = self._read_latest(slug)
                     if fallback is not None:
@@ -225,10 +242,49 @@ class CourseStore:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-            _atomic_write(self.cache_dir / f"{course.slug}.latest", course.version.encode("utf-8"))
             # Older versions stay: attempts started on them are graded against them.
         except OSError:
             log.warning("could not write course cache for %s", course.slug, exc_info=True)
+
+    def _write_latest(self, course: Course) -> None:
+        """Record COURSE as the last published version (the fallback when the folder breaks).
+
+        Written on every load, cache hits included: going back to a version that is already
+        cached must move the fallback too. Drafts never become the fallback.
+        """
+        if self.cache_dir is None:
+            return
+        latest = self.cache_dir / f"{course.slug}.latest"
+        try:
+            if latest.is_file() and latest.read_text("utf-8").strip() == course.version:
+                return
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(latest, course.version.encode("utf-8"))
+        except OSError:
+            log.warning("could not record the latest version of %s", course.slug, exc_info=True)
+
+    # --- media blobs ---------------------------------------------------------------------------
+    def _blob_path(self, digest: str) -> Path:
+        return self.blob_dir / digest[:2] / digest
+
+    def _keep_media(self, folder: Path, course: Course) -> None:
+        """Copy this version's media into the blob store (once per distinct content)."""
+        for rel, digest in course.media_hashes.items():
+            path = self._blob_path(digest)
+            if path.is_file():
+                continue
+            try:
+                data = (folder / rel).read_bytes()
+            except OSError:
+                continue
+            # The file changed since the version was read: that is another version's content.
+            if hashlib.sha256(data).hexdigest() != digest:
+                continue
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(path, data)
+            except OSError:
+                log.warning("could not keep media %s of %s", rel, course.slug, exc_info=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -37,7 +37,10 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale in langs:
         locale = current_user.locale
     else:
-        locale = visitor_locale(request.cookies.get("lang"), request.accept_languages, langs)
+        # The same parse as the visitor page cache's key, so the two always agree.
+        locale = visitor_locale_from_headers(
+            request.cookies.get("lang"), request.headers.get("Accept-Language", ""), langs
+        )
     # Flask-WTF would parse WTForms' own .mo file again on every request: hand it this
     # process's copy (it looks for request.wtforms_translations first).
     request.wtforms_translations = _wtforms_translations(locale)
@@ -130,7 +133,13 @@ def init_web(app: Flask) -> None:
 
     @app.after_request
     def headers(response):
-        mark_if_cacheable(app, request, response, anonymous=not current_user.is_authenticated)
+        mark_if_cacheable(
+            app,
+            request,
+            response,
+            anonymous=not current_user.is_authenticated,
+            locale=lambda: str(get_locale()),
+        )
         return set_security_headers(app, response)
 
     @app.context_processor
@@ -220,7 +229,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def install_visitor_cache(app: Flask) -> None:
     """Wrap the app in the visitor page cache (app.extensions["visitor_cache"])."""
     from app.catalog.content import EXTENSION_KEY
-    from app.preferences.prefs import COOKIE_NAME
+    from app.preferences.prefs import COOKIE_NAME, VERSIONS, Preferences
     from app.web.visitor_cache import VisitorPageCache
 
     langs = app.config["LANGUAGES"]
@@ -236,9 +245,21 @@ def install_visitor_cache(app: Flask) -> None:
         key_cookies=("lang", COOKIE_NAME),
         locale_of=lambda cookie, header: visitor_locale_from_headers(cookie, header, langs),
         generation=lambda: state["store"].generation,
+        versions=VERSIONS,
+        normalise_cookie=_normalise_preferences_cookie(Preferences),
     )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions["visitor_cache"] = cache
+
+
+def _normalise_preferences_cookie(preferences):
+    """The reading-preferences cookie as what it means: tampered variants share one key."""
+
+    def normalise(value: str | None) -> str:
+        parsed = preferences.from_cookie(value)
+        return "" if parsed is None or parsed.is_default else parsed.to_cookie()
+
+    return normalise
 
 
 def _request_translations():

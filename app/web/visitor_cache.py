@@ -13,6 +13,11 @@ stores a response only when everything it depends on is in the key:
   way the app resolves it), the reading-preferences cookie, and the course content, through
   `generation()` (the course store's version) and a time limit.
 
+Keys are normalised so that no request can make an entry another request would not reuse: an
+unknown `version` is not cached at all, the preferences cookie is keyed by what it means (not
+its text), and a page is stored only when the locale the app actually chose (sent back in the
+internal mark header) is the locale of the key.
+
 Every hit still gets the headers the app set when the page was made (security headers
 included). The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECONDS` is 0.
 """
@@ -37,8 +42,14 @@ def visitor_cacheable(view: Callable) -> Callable:
     return view
 
 
-def mark_if_cacheable(app, request, response, *, anonymous: bool):
-    """after_request: tag a visitor's page from an opted-in view (the middleware strips it)."""
+def mark_if_cacheable(
+    app, request, response, *, anonymous: bool, locale: Callable[[], str] = lambda: ""
+):
+    """after_request: tag a visitor's page from an opted-in view (the middleware strips it).
+
+    The mark carries the locale the page was rendered in, so the middleware never files a page
+    under another language's key.
+    """
     if not request.environ.get(ENVIRON_KEY):
         return response
     view = app.view_functions.get(request.endpoint) if request.endpoint else None
@@ -48,7 +59,7 @@ def mark_if_cacheable(app, request, response, *, anonymous: bool):
         and response.status_code == 200
         and "Set-Cookie" not in response.headers
     ):
-        response.headers[MARK_HEADER] = "1"
+        response.headers[MARK_HEADER] = locale() or "-"
     return response
 
 
@@ -65,6 +76,8 @@ class VisitorPageCache:
         key_cookies: Iterable[str],
         locale_of: Callable[[str | None, str], str],
         generation: Callable[[], Any],
+        versions: Iterable[str] = (),
+        normalise_cookie: Callable[[str | None], str] | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.pages = ExpiringLru(seconds=seconds, max_entries=max_entries)
@@ -72,6 +85,8 @@ class VisitorPageCache:
         self.key_cookies = tuple(key_cookies)
         self.locale_of = locale_of
         self.generation = generation
+        self.versions = frozenset(versions)
+        self.normalise_cookie = normalise_cookie or (lambda value: value or "")
 
     def _key(self, environ: dict) -> tuple | None:
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
@@ -81,7 +96,11 @@ class VisitorPageCache:
             pairs = [p.partition("=") for p in query.split("&") if p]
             if any(name not in ALLOWED_ARGS for name, _, _ in pairs):
                 return None
-            query = "&".join(sorted(query.split("&")))
+            values = {value for _name, _, value in pairs}
+            # One known value or nothing: `?version=x1`, `x2`... would each make a new entry.
+            if len(values) != 1 or not values <= self.versions:
+                return None
+            query = "version=" + values.pop()
         cookies: dict[str, str] = {}
         raw = environ.get("HTTP_COOKIE")
         if raw:
@@ -97,7 +116,11 @@ class VisitorPageCache:
             environ.get("PATH_INFO", ""),
             query,
             locale,
-            tuple(cookies.get(name) for name in self.key_cookies if name != "lang"),
+            tuple(
+                self.normalise_cookie(cookies.get(name))
+                for name in self.key_cookies
+                if name != "lang"
+            ),
         )
 
     def __call__(self, environ: dict, start_response: Callable):
@@ -117,8 +140,10 @@ class VisitorPageCache:
 
         def capture(status, headers, exc_info=None):
             kept = [(k, v) for k, v in headers if k != MARK_HEADER]
+            marks = [v for k, v in headers if k == MARK_HEADER]
             captured["status"], captured["headers"] = status, kept
-            captured["mark"] = len(kept) != len(headers)
+            # Stored only when the page is in the language of the key (see the docstring).
+            captured["mark"] = bool(marks) and marks[0] in (key[5], "-")
             return start_response(status, kept, exc_info)
 
         environ[ENVIRON_KEY] = True
