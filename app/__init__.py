@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from app.config import DEFAULT_SECRET_KEY, Config, env_overrides
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -108,11 +110,20 @@ def _finish_config(app: Flask) -> None:
         cfg["NARRATION_DIR"] = os.path.join(app.instance_path, "narration")
     if not cfg.get("COURSE_CACHE_DIR"):
         cfg["COURSE_CACHE_DIR"] = os.path.join(app.instance_path, "course-cache")
+    hosts = cfg.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):  # AULA_TRUSTED_HOSTS="aula.example.cl,www.aula.example.cl"
+        cfg["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+    if cfg.get("PRODUCTION") and not cfg.get("TRUSTED_HOSTS") and cfg.get("PUBLIC_BASE_URL"):
+        # The public address is the one host this site answers to (Host header checked).
+        cfg["TRUSTED_HOSTS"] = [urlsplit(cfg["PUBLIC_BASE_URL"]).hostname]
     if cfg.get("PRODUCTION"):
-        if not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        secret = cfg.get("SECRET_KEY") or ""
+        if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(
-                "SECRET_KEY is missing or is the development default: set SECRET_KEY "
-                "(or AULA_SECRET_KEY) to a long random value before starting in production."
+                "SECRET_KEY is missing, too short or the development default: set SECRET_KEY "
+                f"(or AULA_SECRET_KEY) to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                "characters before starting in production, e.g. "
+                '`python -c "import secrets; print(secrets.token_urlsafe(48))"`.'
             )
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True

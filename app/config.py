@@ -48,6 +48,9 @@ class Config:
     PAGE_CACHE_SECONDS = 60
     PAGE_CACHE_ENTRIES = 2000
     PRODUCTION = False
+    # Host names this site answers to (Flask checks the Host header: 400 otherwise); a list, or
+    # AULA_TRUSTED_HOSTS="a.cl,b.cl". In production it defaults to PUBLIC_BASE_URL's host.
+    TRUSTED_HOSTS = None
     PROXY_FIX = False  # true behind one reverse proxy (nginx): trust X-Forwarded-For/-Proto
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name, not a secret; tests use a fast one; never change it in production
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

@@ -1,8 +1,9 @@
 """Login throttling kept in the database, so it holds across processes and hosts.
 
-Each failed login adds one row per key (the account name typed, and the client address), stored
-as a keyed hash so the table never holds what people typed. A key with too many failures in the
-window is refused until the window passes.
+A failed login for an existing account adds one row keyed on the account (its id, so its
+username and its email share one count); a failed login for a name that is no account adds one
+row keyed on the client address. Keys are keyed hashes, so the table never holds what people
+typed. A key with too many failures in the window is refused until the window passes.
 """
 
 from __future__ import annotations
@@ -34,27 +35,38 @@ def _limits() -> dict[str, tuple[int, timedelta]]:
     }
 
 
-def is_blocked(login: str, address: str) -> bool:
-    """True when the account name or the address has failed too often in the window."""
+def _too_many(kind: str, value: str) -> bool:
     if not current_app.config.get("LOGIN_THROTTLE_ENABLED", True):
         return False
-    now = utcnow()
-    for kind, value in (("account", login), ("address", address)):
-        limit, window = _limits()[kind]
-        failures = db.session.scalar(
-            select(func.count(LoginFailure.id)).where(
-                LoginFailure.key == _key(kind, value), LoginFailure.created_at > now - window
-            )
+    limit, window = _limits()[kind]
+    failures = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.key == _key(kind, value), LoginFailure.created_at > utcnow() - window
         )
-        if failures >= limit:
-            return True
-    return False
+    )
+    return failures >= limit
 
 
-def record_failure(login: str, address: str) -> None:
-    now = utcnow()
-    for kind, value in (("account", login), ("address", address)):
-        db.session.add(LoginFailure(key=_key(kind, value), created_at=now))
+def account_blocked(user_id: int) -> bool:
+    """True when this account has failed too often in the window (whatever name was typed)."""
+    return _too_many("account", str(user_id))
+
+
+def address_blocked(address: str) -> bool:
+    """True when this address has tried too many names that are not accounts."""
+    return _too_many("address", address)
+
+
+def record_failure(*, user_id: int | None, address: str) -> None:
+    """Count one failed login: against the account when it exists, else against the address.
+
+    So a correct password for an account that is not itself locked always gets in, even from an
+    address that many people share (a municipal office, a reverse proxy without AULA_PROXY_FIX).
+    """
+    if user_id is not None:
+        db.session.add(LoginFailure(key=_key("account", str(user_id)), created_at=utcnow()))
+    else:
+        db.session.add(LoginFailure(key=_key("address", address), created_at=utcnow()))
 
 
 def forget_old_failures() -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp, throttle
+from app.accounts import bp
 from app.accounts import services as accounts
 from app.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
+from app.accounts.login import LoginThrottled, attempt_login
 from app.audit.services import record
 from app.errors import DomainError
 from app.extensions import db
@@ -25,16 +26,13 @@ def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        address = request.remote_addr or ""
-        if throttle.is_blocked(form.login.data, address):
-            record("login_throttled", target_type="login")
-            db.session.commit()
+        try:
+            user = attempt_login(form.login.data, form.password.data, request.remote_addr or "")
+        except LoginThrottled:
+            db.session.commit()  # the audit event stays
             abort(429)
-        user = accounts.authenticate(form.login.data, form.password.data)
+        db.session.commit()
         if user is None:
-            throttle.record_failure(form.login.data, address)
-            record("login_failed", target_type="login")
-            db.session.commit()
             form.password.errors.append(
                 _(
                     "El nombre de usuario o la contraseña no son correctos. Revisa e inténtalo "
@@ -43,13 +41,17 @@ def login():
             )
         else:
             login_user(user, remember=form.remember.data)
-            record("login", actor=user, target=user)
-            throttle.forget_old_failures()
-            db.session.commit()
+            rotate_csrf_token()
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
             return redirect(next_url or url_for("learning.my_courses"))
     return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+def rotate_csrf_token() -> None:
+    """A new CSRF token from now on: one seen before login must not outlive it."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
 
 
 @bp.route("/salir", methods=["POST"])
@@ -61,6 +63,7 @@ def logout():
         record("logout", actor=user, target=user)
         db.session.commit()
     logout_user()
+    rotate_csrf_token()
     flash(_("Cerraste tu sesión."), "info")
     return redirect(url_for("catalog.home"))
 

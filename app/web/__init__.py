@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -22,6 +23,8 @@ from app.web.headers import set_security_headers
 from app.web.page_shell import init_page_shells
 from app.web.static import init_static
 from app.web.visitor_cache import mark_if_cacheable
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,40}")
 
 log = logging.getLogger("aula.web")
 
@@ -112,7 +115,9 @@ def init_web(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id():
-        g.request_id = request.headers.get("X-Request-Id", "")[:40] or uuid.uuid4().hex[:16]
+        # A proxy's id is kept only when it looks like one: it goes into logs and audit rows.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
 
     @app.before_request
     def deny_by_default():

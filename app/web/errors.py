@@ -9,7 +9,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.extensions import db
 
@@ -36,6 +36,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, SecurityError):
+            # A Host header outside TRUSTED_HOSTS: no page can be built for it (no URLs).
+            return "Bad Request: host not allowed\n", 400, {"Content-Type": "text/plain"}
         if exc.code == 401:
             from app.extensions import login_manager
 

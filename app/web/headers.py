@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_login import current_user
 
 CSP = (
@@ -21,8 +21,9 @@ def set_security_headers(app: Flask, response: Response) -> Response:
     h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if app.config.get("PRODUCTION"):
         h["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    # Pages for a logged-in user carry personal data: never keep them in a shared cache.
-    if request.endpoint != "static" and current_user.is_authenticated:
+    # Pages for a logged-in user carry personal data, and a page with a CSRF token (a visitor's
+    # login or preferences form) is tied to one session: never keep either in any cache.
+    if request.endpoint != "static" and (current_user.is_authenticated or "csrf_token" in g):
         h["Cache-Control"] = "no-store"
     h.pop("Server", None)
     return response
