@@ -29,6 +29,8 @@ class Config:
     LOGIN_THROTTLE_PER_ACCOUNT = 5
     LOGIN_THROTTLE_PER_ADDRESS = 20
     LOGIN_THROTTLE_MINUTES = 10
+    # Wrong enrolment keys allowed per account in the same window (a key is a short word).
+    ENROLMENT_KEY_ATTEMPTS = 5
     # Public certificate verification (/verificar): requests per client address.
     CERTIFICATE_VERIFY_LIMIT = "60 per minute"
     # Optional "https://aula.example.cl": the base of the verification address printed in

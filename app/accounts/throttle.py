@@ -13,7 +13,7 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from app.accounts.models import LoginFailure
 from app.extensions import db
@@ -74,3 +74,30 @@ def forget_old_failures() -> int:
     oldest = utcnow() - max(window for _limit, window in _limits().values())
     result = db.session.execute(delete(LoginFailure).where(LoginFailure.created_at <= oldest))
     return result.rowcount or 0
+
+
+# --- enrolment keys --------------------------------------------------------------------------
+# The same table and keyed hashes, another kind of key: wrong enrolment keys per account.
+
+
+def enrolment_key_blocked(user_id: int) -> bool:
+    """True when this account has typed too many wrong enrolment keys in the window."""
+    cfg = current_app.config
+    window = timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"])
+    failures = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.key == _key("enrolment-key", str(user_id)),
+            LoginFailure.created_at > utcnow() - window,
+        )
+    )
+    return failures >= cfg["ENROLMENT_KEY_ATTEMPTS"]
+
+
+def record_enrolment_key_failure(user_id: int) -> None:
+    """Count one wrong enrolment key, in its own transaction: the request's may roll back."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(LoginFailure).values(
+                key=_key("enrolment-key", str(user_id)), created_at=utcnow()
+            )
+        )

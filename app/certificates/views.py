@@ -14,7 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -127,6 +127,23 @@ def detail(certificate_id: int):
 @bp.route("/certificados/<int:certificate_id>.pdf")
 def download_pdf(certificate_id: int):
     certificate = _visible_or_404(certificate_id)
+    if certificate.revoked_at is not None:
+        # A revoked certificate is no longer valid: no clean document of it leaves the server.
+        return (
+            render_template(
+                "errors/error.html",
+                code=410,
+                title=_("Este certificado fue revocado"),
+                explanation=_(
+                    "Un certificado revocado ya no es válido, así que no se puede descargar. "
+                    "Fue revocado el %(date)s. Motivo: %(reason)s",
+                    date=format_date(certificate.revoked_at, "long"),
+                    reason=certificate.revoked_reason or "",
+                ),
+                error_id=None,
+            ),
+            410,
+        )
     data = build_pdf(certificate, verification_url(certificate))
     return send_file(
         io.BytesIO(data),

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts import throttle
 from app.accounts.models import User
 from app.audit.services import record
 from app.content.model import Course, Lesson
@@ -49,16 +50,33 @@ def get_enrollment(user: User, course_slug: str) -> Enrollment | None:
     )
 
 
+class TooManyKeyAttempts(DomainError):
+    """Too many wrong enrolment keys from this account in the window (answered with 429)."""
+
+
 def enroll(user: User, course: Course, *, key: str | None = None, group_id=None) -> Enrollment:
     """Enrol USER in COURSE (checking its key); enrolling twice returns the same record."""
     existing = get_enrollment(user, course.slug)
     if existing is not None:
         return existing
-    if course.enrolment_key and (key or "").strip() != course.enrolment_key:
-        raise DomainError(
-            _("La clave de inscripción no es correcta. Pídesela a tu facilitador o facilitadora."),
-            field="key",
-        )
+    if course.enrolment_key:
+        if throttle.enrolment_key_blocked(user.id):
+            raise TooManyKeyAttempts(
+                _(
+                    "Escribiste una clave equivocada muchas veces seguidas. Espera unos minutos "
+                    "y vuelve a intentarlo, o pide la clave a tu facilitador o facilitadora."
+                ),
+                field="key",
+            )
+        if (key or "").strip() != course.enrolment_key:
+            throttle.record_enrolment_key_failure(user.id)
+            raise DomainError(
+                _(
+                    "La clave de inscripción no es correcta. Pídesela a tu facilitador o "
+                    "facilitadora."
+                ),
+                field="key",
+            )
     enrollment = Enrollment(
         user_id=user.id, course_slug=course.slug, course_version=course.version, group_id=group_id
     )
@@ -135,6 +153,9 @@ def complete_lesson(user: User, course: Course, lesson: Lesson) -> LessonProgres
     enrollment = get_enrollment(user, course.slug)
     if enrollment is None:
         raise DomainError(_("Inscríbete en el curso para guardar tu avance."))
+    # A test lesson is done only by passing its test, whoever asks (a POST cannot skip it).
+    if lesson.kind == "quiz" and not set(lesson.quiz_ids) <= passed_quiz_ids(enrollment, course):
+        raise DomainError(_("Esta lección se completa al aprobar su prueba."))
     existing = db.session.scalar(
         select(LessonProgress).where(
             LessonProgress.enrollment_id == enrollment.id,

@@ -44,7 +44,7 @@ def enroll(slug: str):
                 progress=learning.course_progress(None, course),
                 form=form,
             ),
-            400,
+            429 if isinstance(exc, learning.TooManyKeyAttempts) else 400,
         )
     db.session.commit()
     if not already:

@@ -711,3 +711,25 @@ def test_revoke_requires_csrf(make_app, issued, people):
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Certificate, issued["cert_id"]).revoked_at is None
+
+
+@pytest.mark.parametrize("who", ["holder", "coordinator_same", "admin"])
+def test_revoked_certificate_pdf_is_refused(client, issued, people, who):
+    """Issue 13 finding 9: a revoked certificate's PDF no longer downloads, for anyone."""
+    cert = db.session.get(Certificate, issued["cert_id"])
+    cert.revoked_at = datetime(2026, 4, 2, 15, 0)
+    cert.revoked_reason = "Se emitió por error de registro."
+    db.session.commit()
+    login(client, people[who])
+    response = client.get(f"/certificados/{issued['cert_id']}.pdf")
+    assert response.status_code == 410
+    assert response.mimetype == "text/html"
+    html = _text(response)
+    assert "Este certificado fue revocado" in html
+    assert "2 de abril de 2026" in html and "Se emitió por error de registro." in html
+    # The pages no longer offer the download either.
+    detail = client.get(f"/certificados/{issued['cert_id']}").get_data(as_text=True)
+    assert f"/certificados/{issued['cert_id']}.pdf" not in detail
+    if who == "holder":
+        mine = client.get("/mis-certificados").get_data(as_text=True)
+        assert f"/certificados/{issued['cert_id']}.pdf" not in mine

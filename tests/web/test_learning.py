@@ -191,3 +191,56 @@ def test_my_courses_when_empty(client, make_user):
     login(client, make_user())
     html = client.get("/mis-cursos").get_data(as_text=True)
     assert "Todavía no te inscribes en ningún curso." in html
+
+
+def test_a_quiz_lesson_cannot_be_marked_done_without_passing(make_app, make_user, tmp_path, ctx):
+    """Issue 13 finding 7: POST /completar on a test lesson completes neither it nor the course."""
+    root = _copy_fixture(tmp_path, lambda text: text.replace("pruebas: todas", "pruebas: ninguna"))
+    app = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"))
+    client = app.test_client()
+    user = make_user()
+    login(client, user)
+    client.post(f"/cursos/{COURSE}/inscripcion")
+    course = app.extensions["aula_courses"]["store"].get(COURSE)
+    quiz_lesson = next(le for le in course.lessons if le.kind == "quiz")
+    for lesson in course.lessons:
+        if lesson.kind != "quiz":
+            client.post(f"/cursos/{COURSE}/{lesson.slug}/completar")
+    response = client.post(f"/cursos/{COURSE}/{quiz_lesson.slug}/completar", follow_redirects=True)
+    assert "Esta lección se completa al aprobar su prueba." in response.get_data(as_text=True)
+    assert count(LessonProgress, LessonProgress.lesson_slug == quiz_lesson.slug) == 0
+    enrollment = ctx_scalars(select(Enrollment).where(Enrollment.user_id == user.id)).one()
+    assert enrollment.status == "active"
+    from app.certificates.models import Certificate
+
+    assert count(Certificate) == 0
+
+
+def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx):
+    """Issue 13 finding 8: the enrolment key has an attempt limit per account."""
+    root = _copy_fixture(
+        tmp_path,
+        lambda text: text.replace(
+            "estado: publicado", "estado: publicado\nclave_inscripcion: limon-27"
+        ),
+    )
+    keyed = make_app(
+        COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"), ENROLMENT_KEY_ATTEMPTS=5
+    )
+    client = keyed.test_client()
+    user = make_user()
+    login(client, user)
+    codes = [
+        client.post(f"/cursos/{COURSE}/inscripcion", data={"key": f"intento-{i}"}).status_code
+        for i in range(7)
+    ]
+    assert codes == [400, 400, 400, 400, 400, 429, 429]
+    # Even the right key waits for the window to pass...
+    right = client.post(f"/cursos/{COURSE}/inscripcion", data={"key": "limon-27"})
+    assert right.status_code == 429
+    assert "Espera unos minutos" in right.get_data(as_text=True)
+    assert count(Enrollment) == 0
+    # ...while another person is not affected.
+    other = keyed.test_client()
+    login(other, make_user())
+    assert other.post(f"/cursos/{COURSE}/inscripcion", data={"key": "limon-27"}).status_code == 302
