@@ -6,7 +6,8 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+# setuptools too: a new venv keeps an old one with known CVEs (it builds our editable install).
+.venv/bin/python -m pip install --quiet --upgrade pip setuptools
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/python -m pip install --quiet -e '.[dev]'
 else
