@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from werkzeug.security import safe_join
+
+from app.web.access import public
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _hashes: dict[str, tuple[int, int, str]] = {}  # path -> (mtime_ns, size, hash)
@@ -51,6 +53,13 @@ def static_url(filename: str) -> str:
 
 def init_static(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
+
+    @public
+    def favicon():
+        # Browsers ask for /favicon.ico whatever the page says: send them to the real icon.
+        return redirect(static_url("favicon.svg"), 301)
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.after_request
     def cache_versioned_static(response: Response) -> Response:

@@ -168,6 +168,7 @@ PAGES += [
 # GET routes that are not HTML pages, with the reason.
 EXCLUDED: dict[str, str] = {
     "static": "CSS and other static files",
+    "favicon": "redirects /favicon.ico to the SVG icon (tests/web/test_page_meta.py)",
     "catalog.media": "course media files (images, audio, captions), not pages",
     "catalog.narration": "generated lesson narration (MP3/WAV), checked in tests/web",
     "reports.export_csv": "CSV download (read back with the csv module in tests/web)",

@@ -20,6 +20,7 @@ SAMPLE_VALUES = {
 # Public on purpose: reading courses is open to everyone; accounts need these to log in.
 EXPECTED_PUBLIC = {
     "static",
+    "favicon",
     "catalog.home",
     "catalog.index",
     "catalog.course_detail",
