@@ -1,4 +1,8 @@
-.PHONY: run test lint format translations
+.PHONY: help run test check lint format translations
+.DEFAULT_GOAL := help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run:  ## Set up and serve the app with demo data (SQLite)
 	bash scripts/run.sh
@@ -6,11 +10,16 @@ run:  ## Set up and serve the app with demo data (SQLite)
 test:  ## Install everything the tests need and run the whole suite (SQLite and PostgreSQL)
 	bash scripts/test.sh
 
-lint:
+check:  ## Fast edit-test loop: ruff, then every test that needs no browser and no PostgreSQL
+	.venv/bin/ruff check app tests bench
+	.venv/bin/ruff format --check app tests bench
+	.venv/bin/pytest -q -p no:cacheprovider -m "not browser and not postgres" -x
+
+lint:  ## ruff check and format check
 	.venv/bin/ruff check app tests bench
 	.venv/bin/ruff format --check app tests bench
 
-format:
+format:  ## Format and fix what ruff can
 	.venv/bin/ruff format app tests bench
 	.venv/bin/ruff check --fix app tests bench
 
