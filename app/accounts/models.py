@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Index, String
@@ -32,6 +33,10 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
+    # True when staff (a trainer, an admin, an import) wrote the address; False when the person
+    # typed it in their profile. Only staff-written addresses find a person (import, "add
+    # member"): nobody is verified by mail, so a self-typed address could be someone else's.
+    email_by_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Chilean RUT/RUN, normalised "12345678-5" (app.orgs.rut); matches people on CSV import.
     rut: Mapped[str | None] = mapped_column(String(12), unique=True, nullable=True)
     full_name: Mapped[str] = mapped_column(String(200))

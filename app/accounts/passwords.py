@@ -13,104 +13,6 @@ MIN_LENGTH = 8
 MAX_LENGTH = 256
 COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
-# Short everyday Spanish words, easy to read aloud and type on a phone (no ñ or accents).
-WORDS = [
-    "agua",
-    "arbol",
-    "arena",
-    "barco",
-    "boca",
-    "bote",
-    "brazo",
-    "caballo",
-    "cafe",
-    "calle",
-    "cama",
-    "campo",
-    "canto",
-    "casa",
-    "cerro",
-    "cielo",
-    "cine",
-    "clavo",
-    "cobre",
-    "cola",
-    "copa",
-    "cuna",
-    "dedo",
-    "diente",
-    "dulce",
-    "fruta",
-    "fuego",
-    "gato",
-    "globo",
-    "gota",
-    "grano",
-    "hoja",
-    "huevo",
-    "isla",
-    "jugo",
-    "lago",
-    "lana",
-    "lapiz",
-    "leche",
-    "libro",
-    "limon",
-    "lobo",
-    "luna",
-    "lluvia",
-    "madera",
-    "mano",
-    "manzana",
-    "mapa",
-    "mar",
-    "mesa",
-    "miel",
-    "mono",
-    "monte",
-    "nariz",
-    "nido",
-    "nieve",
-    "nube",
-    "ojo",
-    "ola",
-    "oro",
-    "oveja",
-    "palma",
-    "pan",
-    "papel",
-    "pato",
-    "pera",
-    "perro",
-    "piedra",
-    "pino",
-    "plato",
-    "pluma",
-    "puente",
-    "queso",
-    "radio",
-    "rama",
-    "rio",
-    "roca",
-    "rosa",
-    "sal",
-    "silla",
-    "sol",
-    "sopa",
-    "taza",
-    "techo",
-    "tierra",
-    "tomate",
-    "tren",
-    "trigo",
-    "uva",
-    "vaca",
-    "vela",
-    "viento",
-    "yerba",
-    "zapato",
-]
-
 
 @cache
 def common_passwords() -> frozenset[str]:
@@ -141,7 +43,17 @@ def password_problems(password: str, *, username: str = "", full_name: str = "")
     return problems
 
 
+# Syllables of consonants and vowels that are written only one way in Spanish (no b/v, c/s/z,
+# g/j, h, ll/y): 8 x 5 = 40 syllables, log2(40) = 5.32 bits each.
+ONE_TIME_SYLLABLES = [c + v for c in "dflmnprt" for v in "aeiou"]
+
+
 def one_time_password() -> str:
-    """Four everyday words and two digits, e.g. 'sol-mesa-pan-vaca-47'."""
-    words = [secrets.choice(WORDS) for _ in range(4)]
+    """Four made-up three-syllable words and two digits, e.g. 'tamodi-lenupa-rifoma-petudo-47'.
+
+    12 syllables and 90 numbers: log2(40**12 * 90) = 70 bits, so it can be stored with a fast
+    hash until the person chooses their own password (accounts.services.ONE_TIME_HASH_METHOD).
+    Easy to read aloud and to type on a phone: lower-case letters, hyphens and two digits.
+    """
+    words = ["".join(secrets.choice(ONE_TIME_SYLLABLES) for _ in range(3)) for _ in range(4)]
     return "-".join(words) + f"-{secrets.randbelow(90) + 10}"

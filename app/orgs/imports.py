@@ -2,25 +2,33 @@
 
 The preview carries the parsed rows to the confirm step in a signed token (no server files), and
 the confirm step plans again against the database, so what runs is checked at that moment.
+
+Security (issue 13): a row finds an existing person only if the acting trainer may already
+manage them (orgs.services.manageable_participants_query, the rule of the "add member" form),
+and by address only if staff wrote it (User.email_by_staff). A RUT or address that belongs to
+anybody else is a row error that names nobody. Each preview has a random id that the confirm
+step records in import_runs (unique), so the same preview runs at most once.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.errors import DomainError
 from app.extensions import db
-from app.orgs.models import Group, Membership
+from app.orgs.models import Group, ImportRun, Membership
 from app.orgs.rut import normalise_rut
 
 MAX_ROWS = 1000
@@ -46,6 +54,7 @@ class RawRow:
     rut: str
     group: str
     course: str
+    error: str = ""  # the line could not be read as CSV (shown as a row error)
 
 
 @dataclass
@@ -56,7 +65,7 @@ class PlannedRow:
     rut: str | None
     group: Group
     course: object | None  # app.content.model.Course
-    user: User | None  # an existing person matched by RUT, email or name in the group
+    user: User | None  # an existing person (in the actor's reach) matched by RUT, email or name
     matched_by: str = ""  # "rut" | "email" | "name" | ""
     new_membership: bool = True
     new_enrollment: bool = False
@@ -84,18 +93,34 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _unreadable(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return _(
+            "la línea no se puede leer: tiene un campo de más de %(n)s caracteres",
+            n=f"{csv.field_size_limit():,}".replace(",", "."),
+        )
+    return _("la línea no se puede leer como CSV (revisa las comillas)")
+
+
 def parse_csv(data: bytes) -> list[RawRow]:
-    """Read the file's rows; raise DomainError when it cannot be read as a table at all."""
+    """Read the file's rows; raise DomainError when it cannot be read as a table at all.
+
+    A line the csv module cannot read (a field over its 131,072-character limit, say) becomes a
+    row with an error, shown in the preview with its line number like any other.
+    """
     text = decode(data)
     if not text.strip():
         raise DomainError(_("El archivo está vacío."), field="file")
-    first = text.splitlines()[0]
+    first = text.splitlines()[0][:4096]
     try:
         delimiter = csv.Sniffer().sniff(first, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error:
+        header = []
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
         key = _fold(title)
@@ -112,14 +137,26 @@ def parse_csv(data: bytes) -> list[RawRow]:
             field="file",
         )
     rows: list[RawRow] = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # The reader goes on at the next line, so the other rows are still checked.
+            cells, error = None, _unreadable(exc)
+        else:
+            if not any(c.strip() for c in cells):
+                continue
+            error = ""
         if len(rows) >= MAX_ROWS:
             raise DomainError(
                 _("El archivo tiene más de %(n)s filas: divídelo en partes.", n=MAX_ROWS),
                 field="file",
             )
+        if cells is None:
+            rows.append(RawRow(reader.line_num, "", "", "", "", "", error))
+            continue
 
         def cell(column: str, cells=cells) -> str:
             i = positions.get(column)
@@ -148,24 +185,34 @@ def _serializer() -> URLSafeSerializer:
 
 
 def sign_rows(actor: User, rows: list[RawRow]) -> str:
+    """Sign ROWS for ACTOR, with a random id for this preview (import_runs.token)."""
     payload = {
         "a": actor.id,
-        "r": [[r.line, r.name, r.email, r.rut, r.group, r.course] for r in rows],
+        "n": secrets.token_urlsafe(32),
+        "r": [[r.line, r.name, r.email, r.rut, r.group, r.course, r.error] for r in rows],
     }
     return _serializer().dumps(payload)
 
 
-def unsign_rows(actor: User, token: str) -> list[RawRow]:
-    """The rows signed for ACTOR; DomainError if the token was altered or is someone else's."""
+def unsign(actor: User, token: str) -> tuple[str, list[RawRow]]:
+    """The preview id and rows signed for ACTOR; DomainError if altered or someone else's."""
     try:
         payload = _serializer().loads(token or "")
     except BadSignature:
         payload = None
-    if not isinstance(payload, dict) or payload.get("a") != actor.id:
+    if (
+        not isinstance(payload, dict)
+        or payload.get("a") != actor.id
+        or not isinstance(payload.get("n"), str)
+    ):
         raise DomainError(
             _("Los datos de la vista previa no son válidos. Sube el archivo otra vez.")
         )
-    return [RawRow(*item) for item in payload["r"]]
+    return payload["n"], [RawRow(*item) for item in payload["r"]]
+
+
+def unsign_rows(actor: User, token: str) -> list[RawRow]:
+    return unsign(actor, token)[1]
 
 
 # --- Planning ------------------------------------------------------------------------------------
@@ -173,6 +220,10 @@ def unsign_rows(actor: User, token: str) -> list[RawRow]:
 
 def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> ImportPlan:
     """Check every row against GROUPS (the actor's) and COURSES (published); write nothing."""
+    from app.accounts.services import email_problem, name_problem, username_base
+    from app.learning.models import Enrollment
+    from app.orgs.services import email_taken_message, manageable_ids, rut_taken_message
+
     plan = ImportPlan()
     groups_by_name: dict[str, list[Group]] = {}
     for g in groups:
@@ -182,8 +233,8 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
         courses_by_key.setdefault(_fold(c.slug), c)
         courses_by_key.setdefault(_fold(c.title), c)
 
-    ruts = {normalise_rut(r.rut) for r in rows if r.rut} - {None}
-    emails = {r.email.lower() for r in rows if r.email}
+    ruts = {normalise_rut(r.rut) for r in rows if r.rut and len(r.rut) <= 20} - {None}
+    emails = {r.email.lower() for r in rows if r.email and not email_problem(r.email.lower())}
     by_rut = (
         {u.rut: u for u in db.session.scalars(select(User).where(User.rut.in_(ruts)))}
         if ruts
@@ -197,6 +248,8 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
         if emails
         else {}
     )
+    # Whom the actor may reach: the same rule as the "add member" form, never further.
+    in_reach = manageable_ids(actor, {u.id for u in (*by_rut.values(), *by_email.values())})
     group_ids = [g.id for g in groups] or [-1]
     members = list(
         db.session.execute(
@@ -206,53 +259,88 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
         )
     )
     by_group_name = {(gid, _fold(u.full_name)): u for gid, u in members}
-    memberships = {(gid, u.id) for gid, u in members}
+    matched_ids = {u.id for u in (*by_rut.values(), *by_email.values())} | {
+        u.id for _gid, u in members
+    }
+    memberships = set(
+        db.session.execute(
+            select(Membership.group_id, Membership.user_id).where(
+                Membership.user_id.in_(matched_ids or {-1})
+            )
+        ).tuples()
+    )
+    enrolled = set(
+        db.session.execute(
+            select(Enrollment.user_id, Enrollment.course_slug).where(
+                Enrollment.user_id.in_(matched_ids or {-1})
+            )
+        ).tuples()
+    )
 
     seen: dict[tuple, int] = {}
     for raw in rows:
+        if raw.error:
+            plan.errors.append((raw.line, raw.error))
+            continue
         errors: list[str] = []
         if not raw.name:
             errors.append(_("falta el nombre"))
-        elif len(raw.name) > 200:
-            errors.append(_("el nombre es demasiado largo"))
+        else:
+            problem = name_problem(raw.name)
+            if problem:
+                errors.append(problem)
         email = raw.email.strip().lower() or None
-        if email and ("@" not in email or "." not in email.split("@")[-1] or " " in email):
-            errors.append(_("el correo «%(e)s» no es válido", e=raw.email))
+        if email and email_problem(email):
+            errors.append(_("el correo «%(e)s» no es válido", e=raw.email[:254]))
+            email = None
         rut = None
         if raw.rut:
-            rut = normalise_rut(raw.rut)
+            rut = normalise_rut(raw.rut) if len(raw.rut) <= 20 else None
             if rut is None:
                 errors.append(
-                    _("el RUT «%(r)s» no es válido (revisa el dígito verificador)", r=raw.rut)
+                    _("el RUT «%(r)s» no es válido (revisa el dígito verificador)", r=raw.rut[:20])
                 )
         found_groups = groups_by_name.get(_fold(raw.group), []) if raw.group else []
         group = found_groups[0] if len(found_groups) == 1 else None
         if not raw.group:
             errors.append(_("falta el grupo"))
         elif not found_groups:
-            errors.append(_("el grupo «%(g)s» no es uno de tus grupos", g=raw.group))
+            errors.append(_("el grupo «%(g)s» no es uno de tus grupos", g=raw.group[:160]))
         elif len(found_groups) > 1:
-            errors.append(_("hay más de un grupo llamado «%(g)s»", g=raw.group))
+            errors.append(_("hay más de un grupo llamado «%(g)s»", g=raw.group[:160]))
         course = None
         if raw.course:
             course = courses_by_key.get(_fold(raw.course))
             if course is None:
-                errors.append(_("el curso «%(c)s» no existe o no está publicado", c=raw.course))
+                errors.append(
+                    _("el curso «%(c)s» no existe o no está publicado", c=raw.course[:200])
+                )
         user, matched_by = None, ""
-        if rut and rut in by_rut:
-            user, matched_by = by_rut[rut], "rut"
-        elif email and email in by_email:
-            user, matched_by = by_email[email], "email"
-        elif group is not None and (group.id, _fold(raw.name)) in by_group_name:
-            user, matched_by = by_group_name[(group.id, _fold(raw.name))], "name"
-        if user is not None and user.role != "participant":
-            errors.append(
-                _("ese RUT o correo pertenece a una cuenta del equipo, no a un participante")
-            )
-        if user is not None and email and email in by_email and by_email[email].id != user.id:
-            errors.append(_("el correo ya pertenece a otra persona"))
+        rut_owner = by_rut.get(rut) if rut else None
+        email_owner = by_email.get(email) if email else None
+        if rut_owner is not None:
+            if rut_owner.id in in_reach:
+                user, matched_by = rut_owner, "rut"
+            else:
+                errors.append(rut_taken_message())
+        if email_owner is not None and email_owner is not user:
+            if (
+                rut_owner is None
+                and email_owner.id in in_reach
+                and email_owner.email_by_staff  # an address a person typed finds nobody
+            ):
+                user, matched_by = email_owner, "email"
+            else:
+                errors.append(email_taken_message())
+        if user is None and rut_owner is None and email_owner is None and group is not None:
+            user = by_group_name.get((group.id, _fold(raw.name)))
+            matched_by = "name" if user is not None else ""
         if user is not None and rut and user.rut and user.rut != rut:
             errors.append(_("el correo pertenece a una persona con otro RUT"))
+        if user is None and raw.name and not username_base(raw.name):
+            errors.append(
+                _("el nombre debe tener al menos dos letras o números para armar el usuario")
+            )
         key = (
             ("rut", rut)
             if rut
@@ -267,14 +355,6 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
         if errors:
             plan.errors.extend((raw.line, message) for message in errors)
             continue
-        new_enrollment = False
-        if course is not None:
-            if user is None:
-                new_enrollment = True
-            else:
-                from app.learning.services import get_enrollment
-
-                new_enrollment = get_enrollment(user, course.slug) is None
         plan.rows.append(
             PlannedRow(
                 line=raw.line,
@@ -286,7 +366,8 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
                 user=user,
                 matched_by=matched_by,
                 new_membership=user is None or (group.id, user.id) not in memberships,
-                new_enrollment=new_enrollment,
+                new_enrollment=course is not None
+                and (user is None or (user.id, course.slug) not in enrolled),
             )
         )
     plan.errors.sort()
@@ -301,42 +382,110 @@ class ImportResult:
     enrollments: int = 0
 
 
-def run_import(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> ImportResult:
-    """Plan again and apply every row, or raise DomainError before writing anything."""
-    from app.accounts.services import create_user
-    from app.learning.services import enroll, get_enrollment
-    from app.orgs.services import add_member
+def _claim(actor: User, token: str, group_ids: list[int]) -> None:
+    """Record this preview as confirmed, or DomainError if it already was (or is right now).
 
+    On PostgreSQL a second confirmation of the same preview waits on the unique index until
+    the first commits, then fails here; on SQLite the first holds the write lock until then.
+    Locking the import's groups (a no-op UPDATE, in id order) makes two different previews into
+    the same groups run one after the other, so the second plans against the first's people
+    and matches them by name instead of creating them twice.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(ImportRun(token=token, actor_id=actor.id))
+    except IntegrityError:
+        raise DomainError(
+            _(
+                "Esta importación ya se confirmó (quizás con otro clic o en otra ventana), así que "
+                "no se guardó nada otra vez. Revisa el grupo; si falta alguien, sube el archivo "
+                "de nuevo."
+            )
+        ) from None
+    for gid in sorted(group_ids):
+        db.session.execute(
+            update(Group).where(Group.id == gid).values(kind=Group.kind),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def run_import(
+    actor: User, rows: list[RawRow], groups: list[Group], courses: list, *, token: str
+) -> ImportResult:
+    """Plan again and apply every row, or raise DomainError before writing anything.
+
+    TOKEN is the preview's random id (sign_rows): each preview runs once. New accounts are
+    inserted together (a few statements for the whole file) with fast-hashed one-time
+    passwords (accounts.services.set_one_time_password), so 1,000 rows take seconds.
+    """
+    from app.accounts.services import allocate_usernames, set_one_time_password
+    from app.learning.models import Enrollment
+    from app.learning.services import enroll
+
+    names = {_fold(r.group) for r in rows}
+    _claim(actor, token, [g.id for g in groups if _fold(g.name) in names])
     plan = plan_import(actor, rows, groups, courses)
     if not plan.ok:
         raise DomainError(
             _("El archivo tiene errores: corrígelos y súbelo otra vez. No se guardó nada.")
         )
     result = ImportResult()
+    new_rows = [row for row in plan.rows if row.user is None]
+    usernames = allocate_usernames([row.name for row in new_rows])
+    for row, username in zip(new_rows, usernames, strict=True):
+        user = User(
+            username=username,
+            email=row.email,
+            email_by_staff=row.email is not None,
+            rut=row.rut,
+            full_name=row.name,
+            role="participant",
+        )
+        one_time = set_one_time_password(user)
+        row.user = user
+        result.created.append((user, one_time, row.group))
+    db.session.add_all(user for user, _p, _g in result.created)
+    db.session.flush()
+    for user, _p, _g in result.created:
+        record("user_created", actor=actor, target=user, role="participant")
+
+    new_ids = {user.id for user, _p, _g in result.created}
+    members: list[Membership] = []
+    enrollments: list[Enrollment] = []
+    added: set[tuple] = set()
     for row in plan.rows:
         user = row.user
-        if user is None:
-            user, one_time = create_user(full_name=row.name, email=row.email, actor=actor)
-            user.rut = row.rut
-            result.created.append((user, one_time or "", row.group))
-        else:
+        if user.id not in new_ids:
             result.existing += 1
             if row.rut and not user.rut:
                 user.rut = row.rut
-        if (
-            db.session.scalar(
-                select(Membership.id).where(
-                    Membership.group_id == row.group.id, Membership.user_id == user.id
+        if row.new_membership and (row.group.id, user.id) not in added:
+            added.add((row.group.id, user.id))
+            members.append(Membership(group_id=row.group.id, user_id=user.id, role="member"))
+        if row.new_enrollment and (user.id, row.course.slug) not in added:
+            added.add((user.id, row.course.slug))
+            if user.id in new_ids:
+                enrollments.append(
+                    Enrollment(
+                        user_id=user.id,
+                        course_slug=row.course.slug,
+                        course_version=row.course.version,
+                        group_id=row.group.id,
+                    )
                 )
-            )
-            is None
-        ):
-            add_member(row.group, user, actor=actor)
-            result.memberships += 1
-        if row.course is not None and get_enrollment(user, row.course.slug) is None:
-            enroll(user, row.course, key=row.course.enrolment_key, group_id=row.group.id)
-            result.enrollments += 1
+            else:  # an existing person may be enrolling themselves right now: enroll() copes
+                enroll(user, row.course, key=row.course.enrolment_key, group_id=row.group.id)
+                result.enrollments += 1
+    db.session.add_all(members)
+    db.session.add_all(enrollments)
     db.session.flush()
+    for m in members:
+        record("member_added", actor=actor, target=m, group=m.group_id, user=m.user_id)
+    people = {user.id: user for user, _p, _g in result.created}
+    for e in enrollments:
+        record("enrolled", actor=people[e.user_id], target=e, course=e.course_slug)
+    result.memberships = len(members)
+    result.enrollments += len(enrollments)
     record(
         "participants_imported",
         actor=actor,
@@ -344,4 +493,5 @@ def run_import(actor: User, rows: list[RawRow], groups: list[Group], courses: li
         rows=len(plan.rows),
         created=len(result.created),
     )
+    db.session.flush()
     return result

@@ -86,3 +86,17 @@ class StaffAssignment(db.Model):
 
     def __repr__(self) -> str:
         return f"<StaffAssignment u{self.user_id} m{self.municipality_id}>"
+
+
+class ImportRun(db.Model):
+    """One confirmed CSV import: its preview's random id is unique, so it runs only once."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} u{self.actor_id}>"

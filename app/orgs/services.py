@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from app.accounts.models import ROLES, User
 from app.audit.services import record
@@ -148,6 +148,50 @@ def participant_for(user: User, participant_id: int) -> User:
     return member
 
 
+def actor_municipality_ids(user: User) -> set[int]:
+    """Municipalities a trainer works in: their staff assignments and the groups they run."""
+    return staff_municipality_ids(user) | set(
+        db.session.scalars(
+            select(Group.municipality_id)
+            .join(Membership, Membership.group_id == Group.id)
+            .where(Membership.user_id == user.id, Membership.role == "trainer")
+        )
+    )
+
+
+def manageable_participants_query(actor: User):
+    """A SELECT of the participants ACTOR may add to a group or match on a CSV import.
+
+    The one scope rule for both (so an import can never reach further than the "add member"
+    form): an admin, any participant; a trainer, participants who are already members of a
+    group of a municipality the trainer works in. A person with no group is assigned by an
+    admin only: a trainer cannot claim them (and then reset their password).
+    """
+    query = select(User).where(User.role == "participant")
+    if actor.role == "admin":
+        return query
+    if actor.role != "trainer":
+        return query.where(false())
+    in_municipality = (
+        select(Membership.user_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(
+            Membership.role == "member",
+            Group.municipality_id.in_(actor_municipality_ids(actor) or {-1}),
+        )
+    )
+    return query.where(User.id.in_(in_municipality))
+
+
+def manageable_ids(actor: User, user_ids) -> set[int]:
+    """The ids among USER_IDS that ACTOR may manage (manageable_participants_query)."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    query = manageable_participants_query(actor).where(User.id.in_(ids))
+    return set(db.session.scalars(query.with_only_columns(User.id)))
+
+
 def members_of(group: Group) -> list[User]:
     return list(
         db.session.scalars(
@@ -286,21 +330,24 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def update_user(
     actor: User, user: User, *, full_name: str, email: str | None, rut: str | None = None
 ) -> None:
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise DomainError(_("Escribe el nombre de la persona."), field="full_name")
-    email = (email or "").strip().lower() or None
+    """An admin edits a person's name, address and RUT (an address staff write finds them)."""
+    from app.accounts.services import clean_email, clean_full_name, email_taken_error
+
+    full_name = clean_full_name(full_name, empty=_("Escribe el nombre de la persona."))
+    email = clean_email(email)
     if email:
         other = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if other is not None and other.id != user.id:
-            raise DomainError(_("Ya existe otra cuenta con ese correo."), field="email")
-    user.rut = _checked_rut(rut, user)
+            raise email_taken_error()
+    if email != user.email:
+        user.email_by_staff = email is not None
+    user.rut = _checked_rut(rut, user, actor=actor)
     user.full_name = full_name
     user.email = email
     record("user_updated", actor=actor, target=user)
 
 
-def _checked_rut(rut: str | None, user: User | None = None) -> str | None:
+def _checked_rut(rut: str | None, user: User | None = None, *, actor: User) -> str | None:
     if not (rut or "").strip():
         return None
     normal = normalise_rut(rut)
@@ -310,8 +357,21 @@ def _checked_rut(rut: str | None, user: User | None = None) -> str | None:
         )
     other = db.session.scalar(select(User).where(User.rut == normal))
     if other is not None and (user is None or other.id != user.id):
-        raise DomainError(_("Ya existe una cuenta con ese RUT."), field="rut")
+        if actor.role == "admin":
+            raise DomainError(_("Ya existe una cuenta con ese RUT."), field="rut")
+        # A trainer must not learn whose RUT it is, nor reach that person (issue 13).
+        raise DomainError(rut_taken_message(), field="rut")
     return normal
+
+
+def rut_taken_message() -> str:
+    """For trainers: a RUT someone holds, saying neither whose it is nor how to reach them."""
+    return _("Este RUT ya está registrado; pide a la administración que asigne a la persona.")
+
+
+def email_taken_message() -> str:
+    """For trainers: the same for an address."""
+    return _("Este correo ya está registrado; pide a la administración que asigne a la persona.")
 
 
 # --- Trainers: the members of their own groups ------------------------------------------------
@@ -321,9 +381,12 @@ def create_participant(
     actor: User, group: Group, *, full_name: str, email: str | None = None, rut: str | None = None
 ) -> tuple[User, str]:
     """Create a participant account in GROUP with a one-time password (returned once)."""
-    from app.accounts.services import create_user
+    from app.accounts.services import clean_email, create_user
 
-    normal = _checked_rut(rut)
+    normal = _checked_rut(rut, actor=actor)
+    email = clean_email(email)
+    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise DomainError(email_taken_message(), field="email")
     user, one_time = create_user(full_name=full_name, email=email, actor=actor)
     user.rut = normal
     add_member(group, user, actor=actor)
@@ -331,7 +394,11 @@ def create_participant(
 
 
 def add_existing_member(actor: User, group: Group, username: str) -> User:
-    """Add a participant who has no group yet, or who is in another of ACTOR's groups."""
+    """Add a participant ACTOR may manage (manageable_participants_query) to GROUP.
+
+    Found by username, or by an address that staff wrote (User.email_by_staff). Whoever is out
+    of reach gets the same answer as nobody at all.
+    """
     from app.accounts.services import find_by_login
 
     user = find_by_login(username or "")
@@ -339,12 +406,9 @@ def add_existing_member(actor: User, group: Group, username: str) -> User:
         _("No encontramos a una persona participante con ese nombre de usuario."),
         field="username",
     )
-    if user is None or user.role != "participant":
+    if user is None or ("@" in username and not user.email_by_staff):
         raise not_found
-    groups = set(
-        db.session.scalars(select(Membership.group_id).where(Membership.user_id == user.id))
-    )
-    if groups and actor.role != "admin" and not groups & visible_group_ids(actor):
+    if not manageable_ids(actor, [user.id]):
         raise not_found
     add_member(group, user, actor=actor)
     return user

@@ -28,7 +28,10 @@ class AddMemberForm(FlaskForm):
     username = StringField(
         _l("Nombre de usuario de la persona"),
         validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
-        description=_l("Para sumar a alguien que ya tiene cuenta."),
+        description=_l(
+            "Para sumar a alguien que ya está en un grupo de tu comuna (su nombre de usuario o "
+            "el correo que anotó el equipo). A una persona sin grupo la asigna la administración."
+        ),
     )
 
 

@@ -340,8 +340,10 @@ def import_confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        rows = imports.unsign_rows(me, form.token.data)
-        result = imports.run_import(me, rows, orgs.visible_groups(me), get_store().published())
+        token, rows = imports.unsign(me, form.token.data)
+        result = imports.run_import(
+            me, rows, orgs.visible_groups(me), get_store().published(), token=token
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

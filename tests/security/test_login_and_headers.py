@@ -29,9 +29,7 @@ def test_many_failures_from_one_address_do_not_lock_out_a_correct_password(make_
     for i in range(25):
         client.post("/ingresar", data={"login": f"nadie{i}", "password": "mala-1234"})
     # Unknown names from this address are now refused...
-    assert (
-        client.post("/ingresar", data={"login": "nadie99", "password": "x"}).status_code == 429
-    )
+    assert client.post("/ingresar", data={"login": "nadie99", "password": "x"}).status_code == 429
     # ...but a person with a real account and the right password still gets in.
     assert login(client, user).status_code == 302
 

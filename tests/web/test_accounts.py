@@ -186,7 +186,9 @@ def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx):
         "/cuenta/perfil",
         data={"full_name": "Rosa", "email": "usado@example.cl", "locale": "es_CL"},
     ).get_data(as_text=True)
-    assert "Ya existe otra cuenta con ese correo." in html
+    # A neutral answer (issue 13 finding 13): it does not say that another account has it.
+    assert "No podemos usar ese correo." in html
+    assert "Ya existe" not in html
     assert 'value="usado@example.cl"' in html
     assert db.session.get(User, user.id).email is None
 

@@ -105,6 +105,11 @@ def test_trainer_resets_password_add_and_remove_member(app, client, ctx):
     assert client.post(f"/formacion/grupos/{gid}/miembros/{pid}/quitar").status_code == 302
     assert count(Membership, Membership.user_id == pid, Membership.group_id == gid) == 0
     assert count(Enrollment, Enrollment.user_id == pid) == 1  # records stay
+    # Now in no group: only an admin assigns them again (issue 13 finding 3).
+    r = client.post(f"/formacion/grupos/{gid}/miembros", data={"sumar-username": "part-a"})
+    assert r.status_code == 400
+    client.post("/salir")
+    login(client, _u(w, "admin"))
     r = client.post(f"/formacion/grupos/{gid}/miembros", data={"sumar-username": "part-a"})
     assert r.status_code == 302
     assert count(Membership, Membership.user_id == pid, Membership.group_id == gid) == 1
