@@ -34,6 +34,7 @@ from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.orgs.services import NETWORK_MUNICIPALITIES
 from app.quizzes.models import QuizAttempt
+from app.quizzes.sample_answers import sample_answers
 from app.timeutil import utcnow
 
 BENCH_PASSWORD = "bench-contrasena-no-secreta"  # noqa: S105 - throwaway benchmark data only
@@ -65,27 +66,6 @@ def _bulk(model, rows: list[dict], chunk: int = 5000) -> None:
     table = model.__table__
     for start in range(0, len(rows), chunk):
         db.session.execute(insert(table), rows[start : start + chunk])
-
-
-def _answers(quiz: Quiz, rng: random.Random, correct_share: float) -> dict:
-    """Answers to QUIZ as the attempt page stores them, each right with CORRECT_SHARE."""
-    answers: dict = {}
-    for q in quiz.questions:
-        right = rng.random() < correct_share
-        if q.kind in ("single", "true_false"):
-            keys = [o.key for o in q.options if o.correct == right] or [q.options[0].key]
-            answers[q.key] = rng.choice(keys)
-        elif q.kind == "multiple":
-            keys = [o.key for o in q.options if o.correct] if right else [q.options[0].key]
-            answers[q.key] = sorted(keys)
-        elif q.kind == "text":
-            answers[q.key] = q.answers[0] if right and q.answers else "no sé"
-        elif q.kind == "ordering":
-            order = [o.key for o in q.options]
-            if not right:
-                order = list(reversed(order))
-            answers[q.key] = {key: n for n, key in enumerate(order, start=1)}
-    return answers
 
 
 def _graded(quiz: Quiz, answers: dict) -> dict:
@@ -279,7 +259,7 @@ def create_bench_data(
     def add_attempt(index: int, quiz: Quiz, when: datetime, share: float) -> bool:
         nonlocal aid
         e_id, pid, course, _at = enrolments[index]
-        answers = _answers(quiz, rng, share)
+        answers = sample_answers(quiz, rng, share)
         key = (course.slug, quiz.id, repr(sorted(answers.items())))
         if key not in graded_cache:
             graded_cache[key] = _graded(quiz, answers)

@@ -1,14 +1,33 @@
-"""Demo data for trying the app: real municipalities, invented groups and people."""
+"""Demo data for trying the app: real municipalities, invented groups and people.
+
+`flask demo` builds a small living network, so every role sees real screens on the first run:
+six municipalities with a municipal team and a group each, about sixty participants at
+different points of their courses (just enrolled, halfway, a failed quiz, completed with a
+certificate), one revoked certificate and one deletion request. Every record is made through
+the same services the web pages use (enrolment, quiz grading, completion, certificates), so
+what the screens show is what the app would have recorded. The accounts to log in with are
+printed with fresh passwords each time; the network is built once.
+"""
 
 from __future__ import annotations
 
+import random
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.services import create_user
+from app.catalog.content import get_store
+from app.certificates.models import Certificate
+from app.certificates.services import revoke_certificate
+from app.content.model import Course, Lesson
 from app.extensions import db
+from app.learning import services as learning
+from app.learning.models import Enrollment
+from app.orgs.models import Group, Municipality
 from app.orgs.services import (
     NETWORK_MUNICIPALITIES,
     add_member,
@@ -16,25 +35,97 @@ from app.orgs.services import (
     ensure_group,
     ensure_municipality,
 )
+from app.privacy.services import request_deletion
+from app.quizzes import services as quizzes
+from app.quizzes.sample_answers import sample_answers
+from app.timeutil import utcnow
 
+# (municipality, group, kind): a municipal team and a group of participants in each. The groups
+# and their people are the cast of the courses' examples (courses/PERSONAJES.md).
 DEMO_GROUPS = (
     ("monte-patria", "Equipo municipal de Monte Patria", "municipal_team"),
-    ("monte-patria", "Grupo pre asociativo Sabores del Limarí", "pre_associative"),
-    ("quillota", "Grupo pre asociativo Aseo y Jardines Quillota", "pre_associative"),
-    ("copiapo", "Cooperativa de servicios Atacama Inclusiva", "cooperative"),
-    ("chimbarongo", "Grupo pre asociativo Mimbre de Chimbarongo", "pre_associative"),
+    ("monte-patria", "Dulces del Limarí", "pre_associative"),
+    ("quillota", "Equipo municipal de Quillota", "municipal_team"),
+    ("quillota", "Brillo Quillota", "pre_associative"),
+    ("copiapo", "Equipo municipal de Copiapó", "municipal_team"),
+    ("copiapo", "Hilos del Desierto", "cooperative"),
+    ("coquimbo", "Equipo municipal de Coquimbo", "municipal_team"),
+    ("coquimbo", "Sabores del Puerto", "pre_associative"),
+    ("isla-de-maipo", "Equipo municipal de Isla de Maipo", "municipal_team"),
+    ("isla-de-maipo", "Huerta Isla", "pre_associative"),
+    ("chimbarongo", "Equipo municipal de Chimbarongo", "municipal_team"),
+    ("chimbarongo", "Manos de Mimbre", "pre_associative"),
 )
+# First names of each group's people in the cast; the teams get names of their own.
+CAST = {
+    "Dulces del Limarí": ("Rosa", "Hernán", "Marisol", "Tomás", "Pamela", "Luis", "Sofía", "Pedro"),
+    "Brillo Quillota": (
+        "Patricio", "Ana", "Sergio", "Daniela", "Miguel", "Fernanda", "Camila", "Andrés",
+    ),
+    "Hilos del Desierto": ("Francisca", "Mauricio", "Gabriela", "Raúl", "Yolanda", "Beatriz"),
+    "Sabores del Puerto": ("Carmen", "Julio", "Nicolás", "Teresa", "Manuel", "Lorena"),
+    "Huerta Isla": ("Jorge", "Valentina", "Cristián", "Elena", "Héctor", "Paula"),
+    "Manos de Mimbre": ("Ramón", "Esteban", "Víctor", "Gloria", "Luisa", "Diego"),
+}  # fmt: skip
+MAIN_GROUP = "Dulces del Limarí"
 
 DEMO_ACCOUNTS = (
     ("admin.demo", "Administración de la red (demo)", "admin", None),
     ("coordinacion.demo", "Coordinación Monte Patria (demo)", "coordinator", "monte-patria"),
     ("facilitacion.demo", "Facilitadora Monte Patria (demo)", "trainer", "monte-patria"),
-    ("participante.demo", "Participante de Sabores del Limarí (demo)", "participant", None),
+    ("participante.demo", "Participante de Dulces del Limarí (demo)", "participant", None),
 )
+
+# Courses each kind of group follows, by preference (the first published ones stand in).
+COURSES_FOR_KIND = {
+    "municipal_team": ("incubadora-municipal", "habilidades-blandas"),
+    "pre_associative": ("habilidades-blandas", "cooperativismo"),
+    "cooperative": ("cooperativismo", "gestion-y-administracion"),
+}
+TEAM_SIZE = 3
+# Where each person is, in turn: most groups have a bit of everything.
+JOURNEYS = ("completed", "halfway", "failed_quiz", "enrolled", "completed", "halfway", "completed")
+
+TEAM_NAMES = (
+    "Carolina", "Jaime", "Sandra", "Ignacio", "Verónica", "Rodrigo", "Mónica", "Cristóbal",
+    "Natalia", "Alejandro", "Pilar", "Sebastián", "Javiera", "Hugo", "Macarena", "Óscar",
+    "Bárbara", "Tomás", "Angélica", "Gonzalo",
+)  # fmt: skip
+SURNAMES = (
+    "González", "Muñoz", "Rojas", "Díaz", "Pérez", "Soto", "Contreras", "Silva", "Martínez",
+    "Sepúlveda", "Morales", "Rodríguez", "López", "Fuentes", "Hernández", "Torres", "Araya",
+    "Flores", "Espinoza", "Valenzuela", "Castillo", "Tapia", "Reyes", "Gutiérrez", "Castro",
+)  # fmt: skip
+
+
+@dataclass
+class _Network:
+    municipalities: dict[str, Municipality]
+    groups: dict[str, Group]
 
 
 def create_demo_data() -> list[str]:
     """Create (or refresh) the demo data and return lines to print, credentials included."""
+    network = _ensure_network()
+    accounts = _demo_accounts(network)
+    built = _build_people(network, accounts) if not _people_exist() else None
+    db.session.commit()
+    lines = [
+        f"Demo data ready: {len(network.municipalities)} municipalities, "
+        f"{len(network.groups)} groups, {_count_participants()} participants.",
+    ]
+    if built:
+        lines.append(
+            f"  {built['enrollments']} enrolments, {built['certificates']} certificates "
+            f"(1 revoked), 1 deletion request."
+        )
+    lines.append("Demo accounts (passwords are new each time you run `flask demo`):")
+    for role, username, password in accounts["printed"]:
+        lines.append(f"  {role:12} user: {username:20} password: {password}")
+    return lines
+
+
+def _ensure_network() -> _Network:
     municipalities = {
         slug: ensure_municipality(slug, name, region)
         for slug, name, region in NETWORK_MUNICIPALITIES
@@ -42,7 +133,12 @@ def create_demo_data() -> list[str]:
     groups = {
         name: ensure_group(municipalities[slug], name, kind) for slug, name, kind in DEMO_GROUPS
     }
-    lines = [f"Demo data ready: 6 municipalities, {len(groups)} groups.", "Demo accounts:"]
+    return _Network(municipalities, groups)
+
+
+def _demo_accounts(network: _Network) -> dict:
+    users: dict[str, User] = {}
+    printed = []
     for username, full_name, role, muni in DEMO_ACCOUNTS:
         user = db.session.scalar(select(User).where(User.username == username))
         password = "demo-" + secrets.token_urlsafe(6)
@@ -55,11 +151,144 @@ def create_demo_data() -> list[str]:
             user.rotate_session()
         user.must_change_password = False
         if muni:
-            assign_staff(user, municipalities[muni])
+            assign_staff(user, network.municipalities[muni])
         if role == "trainer":
-            add_member(groups["Grupo pre asociativo Sabores del Limarí"], user, role="trainer")
+            add_member(network.groups[MAIN_GROUP], user, role="trainer")
         if role == "participant":
-            add_member(groups["Grupo pre asociativo Sabores del Limarí"], user)
-        lines.append(f"  {role:12} user: {username:20} password: {password}")
-    db.session.commit()
-    return lines
+            add_member(network.groups[MAIN_GROUP], user)
+        users[role] = user
+        printed.append((role, username, password))
+    return {"users": users, "printed": printed}
+
+
+def _people_exist() -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count(User.id)).where(
+                User.role == "participant", User.username.like("%.demo-%")
+            )
+        )
+    )
+
+
+def _count_participants() -> int:
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.role == "participant", User.anonymised_at.is_(None))
+    )
+
+
+def _courses_for(kind: str) -> list[Course]:
+    store = get_store()
+    published = store.published()
+    wanted = [store.get(slug) for slug in COURSES_FOR_KIND[kind]]
+    chosen = [c for c in wanted if c is not None and c.status == "published"]
+    return chosen or published[:2]
+
+
+def _build_people(network: _Network, accounts: dict) -> dict:
+    """Participants in every group, each at a point of their courses (seeded: same every time)."""
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    now = utcnow()
+    n = t = 0
+    made = {"enrollments": 0, "certificates": 0}
+    completed_people: list[tuple[User, Course]] = []
+    for _slug, group_name, kind in DEMO_GROUPS:
+        group = network.groups[group_name]
+        courses = _courses_for(kind)
+        names = CAST.get(group_name) or TEAM_NAMES[t * TEAM_SIZE : (t + 1) * TEAM_SIZE]
+        t += group_name not in CAST
+        for i, first in enumerate(names):
+            last = SURNAMES[(n * 7) % len(SURNAMES)]
+            user, _ = create_user(
+                full_name=f"{first} {last} {SURNAMES[(n * 3 + 5) % len(SURNAMES)]}",
+                username=f"{_ascii(first)}.{_ascii(last)}.demo-{n + 1}",
+            )
+            add_member(group, user)
+            journey = JOURNEYS[(n + i) % len(JOURNEYS)]
+            for j, course in enumerate(courses[: 1 + (n % 2)]):
+                # The second course, when there is one, is always just begun.
+                _follow(user, course, group, journey if j == 0 else "enrolled", rng)
+                made["enrollments"] += 1
+                if journey == "completed" and j == 0:
+                    completed_people.append((user, course))
+            _spread_dates(user, now - timedelta(days=rng.randint(5, 120)))
+            n += 1
+    # The demo participant: halfway through a course, so their pages are not empty either.
+    participant = accounts["users"]["participant"]
+    first_course = _courses_for("pre_associative")[0]
+    _follow(participant, first_course, network.groups[MAIN_GROUP], "halfway", rng)
+    made["enrollments"] += 1
+    made["certificates"] = db.session.scalar(select(func.count(Certificate.id)))
+    _revoke_one(accounts["users"]["admin"], completed_people)
+    _ask_deletion_for_one(completed_people)
+    return made
+
+
+def _follow(user: User, course: Course, group: Group, journey: str, rng: random.Random) -> None:
+    """Take USER through COURSE up to JOURNEY, through the real services."""
+    enrollment = learning.enroll(user, course, key=course.enrolment_key, group_id=group.id)
+    lessons = list(course.lessons)
+    if journey == "enrolled" or not lessons:
+        return
+    if journey == "completed":
+        for lesson in lessons:
+            _do_lesson(user, course, enrollment, lesson, rng, passing=True)
+        return
+    half = max(1, len(lessons) // 2)
+    for lesson in lessons[:half]:
+        _do_lesson(user, course, enrollment, lesson, rng, passing=True)
+    if journey == "failed_quiz":
+        quiz_lesson = next((le for le in lessons[half:] if le.quiz_ids), None)
+        if quiz_lesson is not None:
+            _do_lesson(user, course, enrollment, quiz_lesson, rng, passing=False)
+
+
+def _do_lesson(
+    user: User,
+    course: Course,
+    enrollment: Enrollment,
+    lesson: Lesson,
+    rng: random.Random,
+    *,
+    passing: bool,
+) -> None:
+    for quiz_id in lesson.quiz_ids:
+        quiz = course.quizzes.get(quiz_id)
+        if quiz is None:
+            continue
+        attempt = quizzes.start_attempt(user, enrollment, course, quiz)
+        answers = sample_answers(quiz, rng, 1.0 if passing else 0.0)
+        quizzes.submit_attempt(user, attempt, course, quiz, answers)
+    if passing and lesson.kind != "quiz":  # a test lesson is done by passing its test
+        learning.complete_lesson(user, course, lesson)
+
+
+def _spread_dates(user: User, start) -> None:
+    """Move a person's enrolments back in time, so the charts show months, not one day."""
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id == user.id)):
+        enrollment.enrolled_at = start
+        enrollment.last_activity_at = start + timedelta(days=3)
+
+
+def _revoke_one(admin: User, completed: list[tuple[User, Course]]) -> None:
+    for user, course in completed:
+        certificate = db.session.scalar(
+            select(Certificate).where(
+                Certificate.user_id == user.id, Certificate.course_slug == course.slug
+            )
+        )
+        if certificate is not None:
+            revoke_certificate(
+                admin, certificate, "Emitido por error: la persona se inscribió dos veces."
+            )
+            return
+
+
+def _ask_deletion_for_one(completed: list[tuple[User, Course]]) -> None:
+    if len(completed) > 1:
+        request_deletion(completed[-1][0])
+
+
+def _ascii(text: str) -> str:
+    table = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN")
+    return text.translate(table).lower()
