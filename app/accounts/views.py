@@ -12,10 +12,9 @@ from app.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
 from app.accounts.login import LoginThrottled, attempt_login
 from app.audit.services import record
 from app.errors import DomainError
-from app.extensions import db
 from app.web.access import public
-from app.web.forms import apply_domain_error
 from app.web.redirects import safe_next
+from app.web.unit_of_work import form_error, keep_changes
 
 
 @bp.route("/ingresar", methods=["GET", "POST"])
@@ -29,9 +28,8 @@ def login():
         try:
             user = attempt_login(form.login.data, form.password.data, request.remote_addr or "")
         except LoginThrottled:
-            db.session.commit()  # the audit event stays
+            keep_changes()  # the audit event stays
             abort(429)
-        db.session.commit()
         if user is None:
             form.password.errors.append(
                 _(
@@ -61,7 +59,6 @@ def logout():
         user = current_user._get_current_object()
         user.rotate_session()
         record("logout", actor=user, target=user)
-        db.session.commit()
     logout_user()
     rotate_csrf_token()
     flash(_("Cerraste tu sesión."), "info")
@@ -76,9 +73,8 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             login_user(user)  # the session token changed: keep this session, end the others
             flash(_("Tu contraseña quedó cambiada."), "success")
             return redirect(url_for("learning.my_courses"))
@@ -104,9 +100,8 @@ def profile():
                 user, form.disability.data or "", bool(form.disability_consent.data)
             )
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Guardamos los cambios de tu perfil."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user)

@@ -18,7 +18,7 @@ from app.learning.forms import ConfirmForm
 from app.orgs import services as orgs
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.web.access import roles_required
-from app.web.forms import apply_domain_error
+from app.web.unit_of_work import form_error, refused
 
 
 def _me():
@@ -54,10 +54,8 @@ def municipalities():
         try:
             m = orgs.save_municipality(_me(), name=form.name.data, region=form.region.data or "")
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Se creó la comuna %(name)s.", name=m.name), "success")
             return redirect(url_for("admin.municipalities"))
     items = list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
@@ -80,10 +78,8 @@ def edit_municipality(municipality_id: int):
                 municipality=municipality,
             )
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Guardamos los cambios."), "success")
             return redirect(url_for("admin.municipalities"))
     return render_template("admin/municipality_form.html", form=form, municipality=municipality)
@@ -131,10 +127,8 @@ def groups():
         try:
             group = _save_group(form, None)
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Se creó el grupo %(name)s.", name=group.name), "success")
             return redirect(url_for("admin.groups"))
     items = list(
@@ -159,10 +153,8 @@ def edit_group(group_id: int):
         try:
             _save_group(form, group)
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Guardamos los cambios."), "success")
             return redirect(url_for("admin.groups"))
     return render_template("admin/group_form.html", form=form, group=group)
@@ -214,10 +206,8 @@ def new_user():
             )
             orgs.set_staff_municipalities(_me(), user, set(form.municipalities.data or []))
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             return render_template(
                 "trainer/credentials.html",
                 credentials=[(user.full_name, user.username, one_time, "")],
@@ -246,10 +236,8 @@ def edit_user(user_id: int):
             orgs.change_role(_me(), person, form.role.data)
             orgs.set_staff_municipalities(_me(), person, set(form.municipalities.data or []))
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Guardamos los cambios de %(name)s.", name=person.full_name), "success")
             return redirect(url_for("admin.users"))
     groups = list(
@@ -274,10 +262,8 @@ def set_user_active(user_id: int):
     try:
         orgs.set_active(_me(), person, not person.active)
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        return refused(exc, url_for("admin.edit_user", user_id=person.id))
     else:
-        db.session.commit()
         flash(
             _("La cuenta de %(name)s quedó activa.", name=person.full_name)
             if person.active

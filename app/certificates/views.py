@@ -27,7 +27,7 @@ from app.certificates.pdf import build_pdf, long_date, qr_code, statement
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
 from app.web.access import public, roles_required
-from app.web.forms import apply_domain_error
+from app.web.unit_of_work import form_error, refused
 
 verify_limit = limiter.shared_limit(
     lambda: current_app.config["CERTIFICATE_VERIFY_LIMIT"], scope="certificate-verify"
@@ -219,10 +219,8 @@ def revoke(certificate_id: int):
                 current_user._get_current_object(), certificate, form.reason.data
             )
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("El certificado quedó revocado."), "success")
             return redirect(url_for("certificates.manage", certificate_id=certificate.id))
     return _manage_page(certificate, revoke_form=form, status=400)
@@ -237,11 +235,8 @@ def reinstate(certificate_id: int):
         try:
             certificates.reinstate_certificate(current_user._get_current_object(), certificate)
         except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("El certificado volvió a ser válido."), "success")
+            return refused(exc, url_for("certificates.manage", certificate_id=certificate.id))
+        flash(_("El certificado volvió a ser válido."), "success")
     else:
         flash(_("No pudimos restablecer el certificado. Inténtalo otra vez."), "error")
     return redirect(url_for("certificates.manage", certificate_id=certificate.id))

@@ -10,7 +10,6 @@ from markupsafe import escape
 
 from app.catalog.content import content_generation, course_or_404, get_store, lesson_or_404
 from app.errors import DomainError
-from app.extensions import db
 from app.learning import bp
 from app.learning import services as learning
 from app.learning.forms import ConfirmForm, EnrollForm
@@ -18,6 +17,7 @@ from app.learning.narration import lesson_audio
 from app.preferences.current import easy_read_asked, reading_version
 from app.web.access import public
 from app.web.page_shell import render_personal_page
+from app.web.unit_of_work import form_error, refused
 from app.web.visitor_cache import visitor_cacheable
 
 PERSONAL = "learning/_lesson_personal.html"  # the personal parts of a lesson page
@@ -34,8 +34,7 @@ def enroll(slug: str):
     try:
         learning.enroll(current_user, course, key=form.key.data)
     except DomainError as exc:
-        db.session.rollback()
-        form.key.errors = [exc.message]
+        form_error(form, exc)
         return (
             render_template(
                 "catalog/course_detail.html",
@@ -46,7 +45,6 @@ def enroll(slug: str):
             ),
             429 if isinstance(exc, learning.TooManyKeyAttempts) else 400,
         )
-    db.session.commit()
     if not already:
         flash(_("Te inscribiste en «%(title)s».", title=course.title), "success")
     first = course.lessons[0] if course.lessons else None
@@ -122,10 +120,7 @@ def complete_lesson(slug: str, lesson_slug: str):
     try:
         learning.complete_lesson(current_user, course, lesson)
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
-    db.session.commit()
+        return refused(exc, url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
     enrollment = learning.get_enrollment(current_user, course.slug)
     progress = learning.course_progress(enrollment, course)
     if progress.completed:

@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.preferences import bp
 from app.preferences.current import account_preferences, cookie_preferences, current_preferences
 from app.preferences.forms import ConfirmForm, PreferencesForm, ReadingForm
@@ -36,7 +35,6 @@ def _remember(prefs: Preferences, response):
     """Keep PREFS on the account when logged in, else in a cookie of this browser."""
     if current_user.is_authenticated:
         save_preferences(current_user._get_current_object(), prefs)
-        db.session.commit()
     else:
         response.set_cookie(
             COOKIE_NAME,
@@ -114,7 +112,6 @@ def import_cookie():
     browser = cookie_preferences()
     if form.validate_on_submit() and browser is not None:
         save_preferences(current_user._get_current_object(), browser)
-        db.session.commit()
         flash(_("Guardamos en tu cuenta las preferencias de este navegador."), "success")
     return redirect(url_for("preferences.edit"))
 

@@ -49,7 +49,6 @@ def request_deletion():
     form = ConfirmForm()
     if form.validate_on_submit():
         privacy.request_deletion(current_user)
-        db.session.commit()
         flash(
             _(
                 "Recibimos tu solicitud. El equipo de la red eliminará tus datos personales y te "
@@ -65,7 +64,6 @@ def cancel_deletion():
     form = ConfirmForm()
     if form.validate_on_submit():
         privacy.cancel_deletion_request(current_user)
-        db.session.commit()
         flash(_("Cancelaste tu solicitud de eliminación."), "success")
     return redirect(url_for("privacy.my_data"))
 
@@ -88,7 +86,6 @@ def anonymise(user_id: int):
             flash(_("No puedes anonimizar tu propia cuenta."), "error")
             return redirect(url_for("privacy.anonymise", user_id=user.id))
         privacy.anonymise_user(current_user, user)
-        db.session.commit()
         flash(_("Se eliminaron los datos personales de la cuenta."), "success")
         return redirect(url_for("privacy.deletion_requests"))
     return render_template("privacy/anonymise.html", user=user, form=form)

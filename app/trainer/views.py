@@ -33,7 +33,7 @@ from app.trainer.forms import (
     ParticipantForm,
 )
 from app.web.access import roles_required
-from app.web.forms import apply_domain_error
+from app.web.unit_of_work import form_error, refused
 
 STAFF = ("trainer", "admin")
 
@@ -140,10 +140,8 @@ def create_participant(group_id: int):
                 rut=form.rut.data,
             )
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             return render_template(
                 "trainer/credentials.html",
                 credentials=[(user.full_name, user.username, one_time, group.name)],
@@ -161,10 +159,8 @@ def add_member(group_id: int):
         try:
             user = orgs.add_existing_member(_me(), group, form.username.data)
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("%(name)s ahora es parte del grupo.", name=user.full_name), "success")
             return redirect(url_for("trainer.group", group_id=group.id))
     return _group_page(group, member_form=form, status=400)
@@ -181,7 +177,6 @@ def remove_member(group_id: int, user_id: int):
         orgs.remove_member(_me(), group, person)
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(_("%(name)s ya no es parte del grupo.", name=person.full_name), "success")
     return redirect(url_for("trainer.group", group_id=group.id))
 
@@ -193,7 +188,6 @@ def reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     one_time = accounts.reset_password(person, actor=_me())
-    db.session.commit()
     return render_template(
         "trainer/credentials.html",
         credentials=[(person.full_name, person.username, one_time, "")],
@@ -212,10 +206,8 @@ def enroll_group(group_id: int):
         try:
             new, existing = orgs.enroll_group(_me(), group, course)
         except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Inscripción lista en «%(title)s»: %(new)s personas nuevas, %(old)s ya "
@@ -320,7 +312,7 @@ def import_upload():
         try:
             rows = imports.parse_csv(form.file.data.read())
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            form_error(form, exc)
         else:
             plan = imports.plan_import(me, rows, orgs.visible_groups(me), get_store().published())
             confirm = ConfirmImportForm(token=imports.sign_rows(me, rows))
@@ -345,13 +337,7 @@ def import_confirm():
             me, rows, orgs.visible_groups(me), get_store().published(), token=token
         )
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("trainer.import_upload"))
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+        return refused(exc, url_for("trainer.import_upload"))
     flash(
         _(
             "Importación lista: %(new)s cuentas nuevas, %(old)s personas que ya tenían cuenta, "

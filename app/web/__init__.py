@@ -22,6 +22,7 @@ from app.web.errors import register_error_handlers
 from app.web.headers import set_security_headers
 from app.web.page_shell import init_page_shells
 from app.web.static import init_static
+from app.web.unit_of_work import init_unit_of_work
 from app.web.visitor_cache import mark_if_cacheable
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,40}")
@@ -151,11 +152,7 @@ def init_web(app: Flask) -> None:
     def layout_context():
         return {"html_lang": html_lang(), "nav_items": _nav_items()}
 
-    @app.teardown_request
-    def rollback_on_error(exc):
-        if exc is not None:
-            db.session.rollback()
-
+    init_unit_of_work(app)  # the request owns the transaction: commit once, or roll back
     register_error_handlers(app)
     register_template_helpers(app)
     init_static(app)  # static_url(): fingerprinted /static URLs with immutable caching
