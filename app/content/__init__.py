@@ -3,6 +3,7 @@
 from .grading import (
     QuestionResult,
     QuizResult,
+    display_order,
     grade_question,
     grade_quiz,
     normalize_text_answer,
@@ -44,6 +45,7 @@ __all__ = [
     "QuizResult",
     "check_paths",
     "course_version",
+    "display_order",
     "format_problems",
     "grade_question",
     "grade_quiz",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import yaml
 
+from .model import EasyReadValidation
 from .problems import Reporter
 from .textutil import norm_key, suggest
 
@@ -250,3 +252,45 @@ def v_choice(*choices: str) -> Validator:
         return key
 
     return check
+
+
+def v_date(value: Any) -> date:
+    """A calendar date written AAAA-MM-DD (YAML reads it as a date; quoted, it is text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError("debe ser una fecha AAAA-MM-DD (por ejemplo, 2026-11-30)")
+
+
+def v_easy_read_validation(value: Any) -> EasyReadValidation:
+    """`fecha:` and `por:` of the validation of the easy-read texts with readers."""
+    example = "por ejemplo: {fecha: 2026-11-30, por: Grupo de personas lectoras de Quillota}"
+    if not isinstance(value, dict):
+        raise ValueError(f"debe tener 'fecha' y 'por' ({example})")
+    found: dict[str, Any] = {}
+    for raw_key, raw in value.items():
+        key = norm_key(str(raw_key))
+        if key not in ("fecha", "por"):
+            raise ValueError(
+                f"clave desconocida '{raw_key}';{suggest(key, ('fecha', 'por'))} usa "
+                "solo fecha y por"
+            )
+        found[key] = raw
+    missing = [key for key in ("fecha", "por") if key not in found]
+    if missing:
+        raise ValueError(f"falta '{missing[0]}' ({example})")
+    try:
+        when = v_date(found["fecha"])
+    except ValueError as exc:
+        raise ValueError(f"'fecha' {exc}") from None
+    try:
+        who = v_str(found["por"])
+    except ValueError as exc:
+        raise ValueError(f"'por' {exc}: escribe quiénes validaron el texto") from None
+    return EasyReadValidation(when, who)

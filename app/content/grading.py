@@ -87,16 +87,35 @@ def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
     return QuizResult(score, max_score, percent, percent >= quiz.passing_score, results)
 
 
+def _shuffle(question: Question, seed: str) -> list[str]:
+    keys = [o.key for o in question.options]
+    digest = hashlib.sha256(f"{seed}\0{question.key}".encode()).digest()
+    rng = random.Random(int.from_bytes(digest[:8], "big"))  # not for security: display only
+    rng.shuffle(keys)
+    return keys
+
+
 def shuffled_order(question: Question, seed: str) -> tuple[str, ...]:
     """Deterministic display order of option keys; for ordering never the right order."""
     keys = [o.key for o in question.options]
     if len(keys) < 2:
         return tuple(keys)
-    digest = hashlib.sha256(f"{seed}\0{question.key}".encode()).digest()
-    rng = random.Random(int.from_bytes(digest[:8], "big"))  # not for security: display only
-    order = keys[:]
-    rng.shuffle(order)
+    order = _shuffle(question, seed)
     if order == keys:
         # Rotate by one so an ordering question never starts solved.
         order = order[1:] + order[:1]
     return tuple(order)
+
+
+def display_order(question: Question, seed: str) -> tuple[str, ...]:
+    """The order one attempt shows a question's options in: the same SEED, the same order.
+
+    Choice options are shuffled, so the place of the right answer tells nothing (authors tend to
+    put it second); grading goes by option key, never by position. True/false keeps the order
+    the author wrote (Verdadero, Falso), which readers expect; ordering never starts solved.
+    """
+    if question.kind == "ordering":
+        return shuffled_order(question, seed)
+    if question.kind in ("single", "multiple"):
+        return tuple(_shuffle(question, seed))
+    return tuple(o.key for o in question.options)

@@ -22,6 +22,7 @@ from .frontmatter import (
     parse_front_matter,
     v_attempts,
     v_choice,
+    v_easy_read_validation,
     v_percent,
     v_positive_int,
     v_positive_number,
@@ -43,6 +44,7 @@ from .model import (
     QuizBlock,
 )
 from .problems import Reporter
+from .quiz_lint import check_quizzes
 from .quiz_parser import parse_quiz, valid_quiz_id
 from .renderer import MEDIA_EXT, PageContext, container_name, render_page
 from .source import decode_source, read_source
@@ -107,6 +109,7 @@ COURSE_SCHEMA = {
     "estado": Field(v_choice("publicado", "borrador")),
     "clave_inscripcion": Field(v_str),
     "aprobacion": Field(_v_completion),
+    "lectura_facil_validada": Field(v_easy_read_validation),
 }
 LESSON_SCHEMA = {
     "titulo": Field(v_str, "error"),
@@ -304,6 +307,7 @@ class _CourseLoader:
                 lesson = None
             if lesson is not None:
                 built.append(lesson)
+        check_quizzes(self.quizzes.values(), self.rep)  # course-wide answer patterns
         completion = course_meta.get("aprobacion", CompletionRule())
         if completion.quizzes == "listed":
             for qid in completion.quiz_ids:
@@ -337,6 +341,7 @@ class _CourseLoader:
             media_files=media,
             media_hashes=media_hashes,
             path=folder_display,
+            easy_read_validation=course_meta.get("lectura_facil_validada"),
         )
 
     def _links_stay_inside(self, folder_display: str) -> bool:

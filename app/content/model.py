@@ -7,6 +7,7 @@ read-only by every request. Nothing imports Flask or the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date as date_type
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -122,6 +123,14 @@ class CompletionRule:
 
 
 @dataclass(frozen=True)
+class EasyReadValidation:
+    """Readers of the target group checked the easy-read version (UNE 153101 EX)."""
+
+    date: date_type
+    by: str  # who validated it (people, organisation)
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     version: str  # content hash of every file in the folder (12 hex chars)
@@ -144,6 +153,9 @@ class Course:
     # SHA-256 of each media file's bytes in this version: the server serves exactly those bytes.
     media_hashes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     path: str = ""
+    # None: the easy-read texts were not validated with readers, so pages call them "versión
+    # simplificada"; only a validated course says "lectura fácil".
+    easy_read_validation: EasyReadValidation | None = None
     # Built from `lessons` in __post_init__ so lookups are a dict access, not a scan.
     lessons_by_slug: dict[str, Lesson] = field(default_factory=dict, compare=False, repr=False)
 

@@ -73,6 +73,7 @@ class PageContext:
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     last_level: int = 1
     media_counter: int = 0
+    table_counter: int = 0
     easy_read: bool = False
     allow_quizzes: bool = True
     plain: list[str] = field(default_factory=list)
@@ -269,6 +270,36 @@ def _table(tokens: list[Token], idx: int, ctx: PageContext) -> None:
             "table-empty-header",
             "la tabla no tiene encabezados; escribe en la primera fila qué contiene cada columna",
         )
+    elif not all(cells):
+        ctx.warning(
+            tokens[idx].meta.get("line", 0),
+            "table-empty-header-cell",
+            "la primera fila de la tabla tiene una celda vacía; escribe qué contiene esa columna "
+            "(en una tabla de doble entrada, qué hay en las filas, por ejemplo «Aspecto»)",
+        )
+    ctx.table_counter += 1
+    lesson = _LESSON_NUMBER.match(posixpath.basename(ctx.display))
+    number = f"{int(lesson.group(1))}.{ctx.table_counter}" if lesson else str(ctx.table_counter)
+    tokens[idx].meta["label"] = table_label(number, cells)
+
+
+TABLE_LABEL_MAX = 120
+_LESSON_NUMBER = re.compile(r"^(\d{2})-")
+
+
+def table_label(number: str, headers: list[str]) -> str:
+    """The name of a table's scroll region: "Tabla 2.1" (lesson 2, first table) and its headers.
+
+    Numbered like a book's tables so that the name stays unique on the whole-course page too,
+    where every lesson's tables are landmarks of one page (axe: landmark-unique).
+    """
+    label = f"Tabla {number}"
+    names = ", ".join(h for h in headers if h)
+    if names:
+        if len(names) > TABLE_LABEL_MAX:
+            names = names[: TABLE_LABEL_MAX - 1].rstrip(" ,") + "…"
+        label += f": {names}"
+    return label
 
 
 def _inline(tok: Token, ctx: PageContext) -> None:
@@ -560,8 +591,10 @@ def _r_container_open(self: Any, tokens: list[Token], idx: int, options: Any, en
     kind = meta.get("kind", "div")
     if kind == "callout":
         label = escape(meta["label"])
+        # A note, not an <aside> landmark: a lesson (and the whole-course page even more) has
+        # many callouts with the same label, and landmarks must have unique names.
         return (
-            f'<aside class="callout callout-{meta["callout"]}" aria-label="{label}">\n'
+            f'<div class="callout callout-{meta["callout"]}" role="note" aria-label="{label}">\n'
             f'<p class="callout-label">{label}</p>\n'
         )
     if kind == "lang":
@@ -587,14 +620,21 @@ def _r_container_open(self: Any, tokens: list[Token], idx: int, options: Any, en
 def _r_container_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     kind = tokens[idx].meta.get("kind", "div")
     if kind == "callout":
-        return "</aside>\n"
+        return "</div>\n"
     if kind in ("video", "audio"):
         return "</details></figcaption></figure>\n"
     return "</div>\n"
 
 
 def _r_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<div class="table-wrap">\n<table>\n'
+    # A wide table scrolls sideways inside this region; tabindex lets a keyboard reach it and
+    # scroll it with the arrow keys, and the label says what a screen reader has landed on
+    # (axe: scrollable-region-focusable).
+    label = escape(tokens[idx].meta.get("label") or "Tabla")
+    return (
+        f'<div class="table-wrap table-scroll" role="region" tabindex="0" aria-label="{label}">'
+        "\n<table>\n"
+    )
 
 
 def _r_table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -717,12 +757,12 @@ def render_tokens(
                 easy_line = easy_line or tok.meta.get("line", 0)
                 inner = tokens[i + 1 : j]
                 ctx.easy_read = True
-                saved_level = ctx.last_level
-                ctx.last_level = 1
+                saved_level, saved_tables = ctx.last_level, ctx.table_counter
+                ctx.last_level, ctx.table_counter = 1, 0  # the easy-read page counts its own
                 transform(inner, ctx, lines)
                 html = _render_tokens(inner, ctx)
                 ctx.easy_read = False
-                ctx.last_level = saved_level
+                ctx.last_level, ctx.table_counter = saved_level, saved_tables
                 easy = easy if easy is not None else []
                 if html.strip():
                     easy.append(HtmlBlock(html))

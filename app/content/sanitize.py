@@ -26,7 +26,8 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
     "audio": ["src", "controls", "preload"],
     "code": ["class"],
     "details": ["id"],
-    "div": ["class", "lang"],
+    # role, tabindex, aria-label: table scroll regions and callout notes (renderer.py)
+    "div": ["class", "lang", "role", "tabindex", "aria-label"],
     "figure": ["class"],
     "h2": ["id"],
     "h3": ["id"],

@@ -18,7 +18,7 @@ from .textutil import strip_accents
 log = logging.getLogger(__name__)
 
 # Bump when the model or the rendering changes, so old pickles are ignored.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 

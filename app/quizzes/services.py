@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.content.grading import grade_quiz
-from app.content.model import Course, Quiz
+from app.content.grading import display_order, grade_quiz
+from app.content.model import Course, Question, Quiz
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.learning.models import Enrollment
@@ -169,6 +169,11 @@ def clean_answers(quiz: Quiz, form: Mapping[str, list[str]]) -> dict:
             if positions:
                 answers[question.key] = positions
     return answers
+
+
+def display_orders(attempt: QuizAttempt, questions: Iterable[Question]) -> dict[str, tuple]:
+    """The option order of each question in ATTEMPT: shuffled per attempt, stable within it."""
+    return {q.key: display_order(q, f"{attempt.id}-{q.key}") for q in questions}
 
 
 def ordering_answer(positions: Mapping[str, int]) -> list[str]:

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.catalog.content import course_or_404, get_course_version, get_store
-from app.content.grading import shuffled_order
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.learning import services as learning
@@ -160,9 +159,7 @@ def attempt(attempt_id: int):
         )
     start_index = (page - 1) * PAGE_SIZE
     questions = quiz.questions[start_index : start_index + PAGE_SIZE]
-    orders = {
-        q.key: shuffled_order(q, f"{attempt.id}-{q.key}") for q in questions if q.kind == "ordering"
-    }
+    orders = quizzes.display_orders(attempt, questions)
     return render_template(
         "quizzes/attempt.html",
         course=course,
@@ -195,6 +192,7 @@ def result(attempt_id: int):
         attempt=attempt,
         results=attempt.results or {},
         answers=attempt.answers or {},
+        orders=quizzes.display_orders(attempt, quiz.questions),
         enrollment=enrollment,
         remaining=remaining,
         form=ConfirmForm(),

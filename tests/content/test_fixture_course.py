@@ -64,7 +64,10 @@ def test_lesson_one_constructs():
     html = lesson.body[0].html
     assert '<h2 id="c-que-es">Qué es</h2>' in html
     assert '<h3 id="c-los-principios">' in html
-    assert '<div class="table-wrap">' in html and '<th scope="col">Principio</th>' in html
+    assert (
+        '<div class="table-wrap table-scroll" role="region" tabindex="0"' in html
+        and '<th scope="col">Principio</th>' in html
+    )
     assert '<img src="/cursos/curso-prueba/archivos/media/asamblea.png" alt="Un grupo' in html
     for kind, label in [
         ("note", "Nota"),
@@ -72,7 +75,7 @@ def test_lesson_one_constructs():
         ("activity", "Actividad: Conversen en grupo"),
         ("warning", "Advertencia"),
     ]:
-        assert f'<aside class="callout callout-{kind}" aria-label="{label}">' in html
+        assert f'<div class="callout callout-{kind}" role="note" aria-label="{label}">' in html
         assert f'<p class="callout-label">{label}</p>' in html
     assert '<span lang="en">cooperative</span>' in html
     assert '<div lang="en">' in html

@@ -63,7 +63,7 @@ def test_callouts(build, name, kind, label):
     course, problems = build.load({"01-a.md": lesson(f"::: {name}\nHola.\n:::\n")})
     assert problems == []
     html = body_html(course)
-    assert f'<aside class="callout callout-{kind}" aria-label="{label}">' in html
+    assert f'<div class="callout callout-{kind}" role="note" aria-label="{label}">' in html
     assert f'<p class="callout-label">{label}</p>' in html
 
 
