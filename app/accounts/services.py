@@ -220,7 +220,7 @@ def create_user(
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise DomainError(_("Ese nombre de usuario ya existe; elige otro."), field="username")
     email = clean_email(email)
-    if email and _email_holder(email) is not None:
+    if email and email_holder(email) is not None:
         raise email_taken_error()
     # Accounts are created by staff (admin, trainer, import) or the operator's CLI.
     user = User(
@@ -242,7 +242,8 @@ def create_user(
     return user, one_time
 
 
-def _email_holder(email: str) -> User | None:
+def email_holder(email: str) -> User | None:
+    """The account that holds EMAIL (already trimmed and lower-cased), or None."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
@@ -264,7 +265,7 @@ def update_profile(user: User, *, full_name: str, email: str | None, locale: str
     email = clean_email(email)
     if email != user.email:
         if email:
-            other = _email_holder(email)
+            other = email_holder(email)
             if other is not None and other.id != user.id:
                 raise email_taken_error()
         user.email_by_staff = False

@@ -318,3 +318,11 @@ def reinstate_certificate(actor: User, certificate: Certificate) -> Certificate:
         previous_reason=previous_reason,
     )
     return certificate
+
+
+def users_by_id(user_ids) -> dict[int, User]:
+    """{id: user} for USER_IDS (None ignored), in one query: the names in a history."""
+    wanted = {uid for uid in user_ids if uid}
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}

@@ -18,7 +18,6 @@ from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.models import User
 from app.certificates import bp
 from app.certificates import services as certificates
 from app.certificates.forms import FilterForm, ReinstateForm, RevokeForm, VerifyForm
@@ -171,15 +170,10 @@ def index():
 
 def _manage_page(certificate: Certificate, revoke_form=None, reinstate_form=None, status=200):
     events = certificates.history(certificate)
-    actor_ids = {e.actor_id for e in events if e.actor_id}
-    actors = {}
-    if actor_ids:
-        actors = {
-            u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))
-        }
-    revoked_by = (
-        db.session.get(User, certificate.revoked_by_id) if certificate.revoked_by_id else None
+    actors = certificates.users_by_id(
+        {e.actor_id for e in events if e.actor_id} | {certificate.revoked_by_id}
     )
+    revoked_by = actors.get(certificate.revoked_by_id)
     return (
         render_template(
             "certificates/manage.html",
@@ -196,10 +190,7 @@ def _manage_page(certificate: Certificate, revoke_form=None, reinstate_form=None
 
 
 def _admin_certificate_or_404(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        abort(404)
-    return certificate
+    return db.get_or_404(Certificate, certificate_id)
 
 
 @bp.route("/admin/certificados/<int:certificate_id>")

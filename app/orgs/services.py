@@ -331,23 +331,24 @@ def update_user(
     actor: User, user: User, *, full_name: str, email: str | None, rut: str | None = None
 ) -> None:
     """An admin edits a person's name, address and RUT (an address staff write finds them)."""
-    from app.accounts.services import clean_email, clean_full_name, email_taken_error
+    from app.accounts.services import clean_email, clean_full_name, email_holder, email_taken_error
 
     full_name = clean_full_name(full_name, empty=_("Escribe el nombre de la persona."))
     email = clean_email(email)
     if email:
-        other = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        other = email_holder(email)
         if other is not None and other.id != user.id:
             raise email_taken_error()
     if email != user.email:
         user.email_by_staff = email is not None
-    user.rut = _checked_rut(rut, user, actor=actor)
+    user.rut = checked_rut(rut, user, actor=actor)
     user.full_name = full_name
     user.email = email
     record("user_updated", actor=actor, target=user)
 
 
-def _checked_rut(rut: str | None, user: User | None = None, *, actor: User) -> str | None:
+def checked_rut(rut: str | None, user: User | None = None, *, actor: User) -> str | None:
+    """RUT normalised, None if blank; DomainError if invalid or held by someone else."""
     if not (rut or "").strip():
         return None
     normal = normalise_rut(rut)
@@ -383,7 +384,7 @@ def create_participant(
     """Create a participant account in GROUP with a one-time password (returned once)."""
     from app.accounts.services import clean_email, create_user
 
-    normal = _checked_rut(rut, actor=actor)
+    normal = checked_rut(rut, actor=actor)
     email = clean_email(email)
     if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise DomainError(email_taken_message(), field="email")

@@ -77,8 +77,8 @@ def deletion_requests():
 @bp.route("/admin/usuarios/<int:user_id>/anonimizar", methods=["GET", "POST"])
 @roles_required("admin")
 def anonymise(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or user.anonymised_at is not None:
+    user = db.get_or_404(User, user_id)
+    if user.anonymised_at is not None:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():

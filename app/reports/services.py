@@ -10,17 +10,28 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.accounts.models import User
+from app.catalog.content import get_store
 from app.certificates.models import Certificate
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
-from app.orgs.models import Group, Municipality
+from app.orgs import services as orgs
+from app.orgs.models import Group, Membership, Municipality
 from app.quizzes.models import QuizAttempt
 
 STATUSES = ("enrolled", "in_progress", "completed", "certified")
 SUPPRESS_BELOW = 5
+
+# What each record state is called on screens and in exports.
+STATUS_NAMES = {
+    "enrolled": _l("Inscrito, sin comenzar"),
+    "in_progress": _l("En curso"),
+    "completed": _l("Completado, sin certificado"),
+    "certified": _l("Certificado"),
+}
 
 
 @dataclass(frozen=True)
@@ -287,3 +298,104 @@ def quiz_summary(user_ids: list[int]) -> dict:
         .group_by(QuizAttempt.user_id, QuizAttempt.course_slug, QuizAttempt.quiz_id)
     )
     return {(u, c, q): (n, best, bool(passed)) for u, c, q, n, best, passed in rows}
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """A person's records as one member of staff may see them."""
+
+    rows: list  # rows of records_query: one per enrolment through a group in scope
+    quizzes: dict  # quiz_summary of those courses only
+    groups: list  # the person's groups that the staff member sees
+    titles: dict[str, str]  # course slug -> title
+    lesson_totals: dict[str, int]  # course slug -> number of lessons now
+
+
+def participant_record(actor: User, person: User) -> ParticipantRecord:
+    """PERSON's records through the groups ACTOR sees (trainer, coordinator or admin).
+
+    One rule for every role: a member of staff sees a person's enrolments, quizzes and
+    certificates only where they came through a group in the staff member's own scope, never
+    what the person did elsewhere (Ley 21.719: no more than the task needs).
+    """
+    groups = orgs.visible_groups(actor)
+    group_ids = {g.id for g in groups}
+    rows = list(db.session.execute(records_query(group_ids).where(Enrollment.user_id == person.id)))
+    in_scope = {r.course_slug for r in rows}
+    quizzes = {k: v for k, v in quiz_summary([person.id]).items() if k[1] in in_scope}
+    member_of = set(
+        db.session.scalars(select(Membership.group_id).where(Membership.user_id == person.id))
+    )
+    courses = {c.slug: c for c in get_store().all()}
+    return ParticipantRecord(
+        rows,
+        quizzes,
+        [g for g in groups if g.id in member_of],
+        titles={slug: c.title for slug, c in courses.items()},
+        lesson_totals={slug: len(c.lessons) for slug, c in courses.items()},
+    )
+
+
+def member_counts(groups) -> dict[int, int]:
+    """{group id: number of members (not trainers)} for GROUPS, in one query."""
+    return dict(
+        db.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(
+                Membership.group_id.in_([g.id for g in groups] or [-1]),
+                Membership.role == "member",
+            )
+            .group_by(Membership.group_id)
+        ).all()
+    )
+
+
+def group_course_counts(group: Group) -> list[tuple[str, int]]:
+    """(course slug, enrolments through GROUP) for every course the group was enrolled in."""
+    return list(
+        db.session.execute(
+            select(Enrollment.course_slug, func.count(Enrollment.id))
+            .where(Enrollment.group_id == group.id)
+            .group_by(Enrollment.course_slug)
+        ).tuples()
+    )
+
+
+def group_progress_rows(members: list[User], course) -> list[tuple]:
+    """(member, enrolment, progress, certificate) for each of MEMBERS in COURSE."""
+    from app.learning import services as learning
+
+    ids = [m.id for m in members]
+    enrollments = {
+        e.user_id: e
+        for e in db.session.scalars(
+            select(Enrollment).where(
+                Enrollment.user_id.in_(ids or [-1]), Enrollment.course_slug == course.slug
+            )
+        )
+    }
+    done = learning.done_by_enrollment([e.id for e in enrollments.values()])
+    certificates = {
+        c.user_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id.in_(ids or [-1]), Certificate.course_slug == course.slug
+            )
+        )
+    }
+    rows = []
+    for m in members:
+        e = enrollments.get(m.id)
+        progress = (
+            learning.progress_for(course, frozenset(done[e.id]), e.status == "completed")
+            if e
+            else None
+        )
+        rows.append((m, e, progress, certificates.get(m.id)))
+    return rows
+
+
+def export_rows(groups, filters: Filters):
+    """The records of GROUPS matching FILTERS, fetched in batches (for streamed exports)."""
+    query = records_query({g.id for g in groups}, filters)
+    return db.session.execute(query.execution_options(yield_per=500))

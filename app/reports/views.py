@@ -5,15 +5,11 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, stream_with_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.catalog.content import get_store
 from app.errors import NotFound
-from app.extensions import db
-from app.learning.models import Enrollment
 from app.orgs import services as orgs
 from app.reports import bp, charts, exports
 from app.reports import services as reports
@@ -22,12 +18,7 @@ from app.timeutil import utcnow
 from app.web.access import roles_required
 
 PAGE_SIZE = 100
-STATUS_NAMES = {
-    "enrolled": _l("Inscrito, sin comenzar"),
-    "in_progress": _l("En curso"),
-    "completed": _l("Completado, sin certificado"),
-    "certified": _l("Certificado"),
-}
+STATUS_NAMES = reports.STATUS_NAMES
 
 
 def _scope():
@@ -133,11 +124,6 @@ def records():
     )
 
 
-def _export_rows(groups, filters):
-    query = reports.records_query({g.id for g in groups}, filters)
-    return db.session.execute(query.execution_options(yield_per=500))
-
-
 def _export_name(municipality, ext: str) -> str:
     slug = municipality.slug if municipality else "red"
     return f"registros-{slug}-{utcnow():%Y%m%d}.{ext}"
@@ -154,7 +140,7 @@ def export_csv():
     status_names = {k: str(v) for k, v in STATUS_NAMES.items()}
 
     def generate():
-        yield from exports.csv_chunks(_export_rows(groups, filters), titles, status_names)
+        yield from exports.csv_chunks(reports.export_rows(groups, filters), titles, status_names)
 
     return Response(
         stream_with_context(generate()),
@@ -173,7 +159,7 @@ def export_xlsx():
     if filters is None:
         abort(400)
     status_names = {k: str(v) for k, v in STATUS_NAMES.items()}
-    spool = exports.xlsx_file(_export_rows(groups, filters), _course_titles(), status_names)
+    spool = exports.xlsx_file(reports.export_rows(groups, filters), _course_titles(), status_names)
     return Response(
         exports.file_chunks(spool),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -191,32 +177,10 @@ def participant(user_id: int):
         person = orgs.participant_for(user, user_id)
     except NotFound:
         abort(404)
-    _municipality, groups = _scope()
-    group_ids = {g.id for g in groups}
-    rows = [
-        r
-        for r in db.session.execute(
-            reports.records_query(group_ids).where(Enrollment.user_id == person.id)
-        )
-    ]
-    in_scope = {r.course_slug for r in rows}
-    quizzes = {k: v for k, v in reports.quiz_summary([person.id]).items() if k[1] in in_scope}
-    memberships = [g for g in orgs.visible_groups(user) if g.id in _member_group_ids(person)]
     return render_template(
         "reports/participant.html",
         person=person,
-        rows=rows,
-        quizzes=quizzes,
-        groups=memberships,
-        titles=_course_titles(),
+        record=reports.participant_record(user, person),
         status_names=STATUS_NAMES,
         back=url_for("reports.records"),
-    )
-
-
-def _member_group_ids(person) -> set[int]:
-    from app.orgs.models import Membership
-
-    return set(
-        db.session.scalars(select(Membership.group_id).where(Membership.user_id == person.id))
     )

@@ -7,22 +7,18 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
 from app.catalog.content import get_store
-from app.certificates.models import Certificate
 from app.content import check_paths
 from app.content.problems import sort_problems
 from app.errors import DomainError, NotFound
-from app.extensions import db
-from app.learning import services as learning
 from app.learning.forms import ConfirmForm
-from app.learning.models import Enrollment
 from app.orgs import imports
 from app.orgs import services as orgs
-from app.orgs.models import GROUP_KINDS, Membership
+from app.orgs.models import GROUP_KINDS
+from app.reports import services as reports
 from app.reports.services import quiz_summary
 from app.trainer import bp
 from app.trainer.forms import (
@@ -76,16 +72,7 @@ def _published_choices():
 @roles_required(*STAFF)
 def index():
     groups = orgs.visible_groups(_me())
-    counts = dict(
-        db.session.execute(
-            select(Membership.group_id, func.count(Membership.id))
-            .where(
-                Membership.group_id.in_([g.id for g in groups] or [-1]),
-                Membership.role == "member",
-            )
-            .group_by(Membership.group_id)
-        ).all()
-    )
+    counts = reports.member_counts(groups)
     return render_template(
         "trainer/index.html", groups=groups, counts=counts, kind_names=kind_names()
     )
@@ -95,11 +82,7 @@ def _group_page(group, *, participant_form=None, member_form=None, enroll_form=N
     members = orgs.members_of(group)
     enroll_form = enroll_form or EnrollGroupForm(prefix="enrol")
     enroll_form.course.choices = _published_choices()
-    courses = db.session.execute(
-        select(Enrollment.course_slug, func.count(Enrollment.id))
-        .where(Enrollment.group_id == group.id)
-        .group_by(Enrollment.course_slug)
-    ).all()
+    courses = reports.group_course_counts(group)
     store = get_store()
     return (
         render_template(
@@ -230,34 +213,8 @@ def group_progress(group_id: int, slug: str):
     if course is None:
         abort(404)
     members = orgs.members_of(group)
-    ids = [m.id for m in members]
-    enrollments = {
-        e.user_id: e
-        for e in db.session.scalars(
-            select(Enrollment).where(
-                Enrollment.user_id.in_(ids or [-1]), Enrollment.course_slug == slug
-            )
-        )
-    }
-    done = learning.done_by_enrollment([e.id for e in enrollments.values()])
-    quizzes = quiz_summary(ids)
-    certificates = {
-        c.user_id: c
-        for c in db.session.scalars(
-            select(Certificate).where(
-                Certificate.user_id.in_(ids or [-1]), Certificate.course_slug == slug
-            )
-        )
-    }
-    rows = []
-    for m in members:
-        e = enrollments.get(m.id)
-        progress = (
-            learning.progress_for(course, frozenset(done[e.id]), e.status == "completed")
-            if e
-            else None
-        )
-        rows.append((m, e, progress, certificates.get(m.id)))
+    rows = reports.group_progress_rows(members, course)
+    quizzes = quiz_summary([m.id for m in members])
     return render_template(
         "trainer/group_progress.html",
         group=group,
@@ -272,31 +229,13 @@ def group_progress(group_id: int, slug: str):
 @roles_required(*STAFF)
 def participant(user_id: int):
     person = _participant_or_404(user_id)
-    store = get_store()
-    enrollments = learning.my_enrollments(person)
-    done = learning.done_by_enrollment([e.id for e in enrollments])
-    certificates = {
-        c.course_slug: c
-        for c in db.session.scalars(select(Certificate).where(Certificate.user_id == person.id))
-    }
-    rows = []
-    for e in enrollments:
-        course = store.get(e.course_slug)
-        if course is None:
-            continue
-        progress = learning.progress_for(course, frozenset(done[e.id]), e.status == "completed")
-        rows.append((course, e, progress, certificates.get(e.course_slug)))
-    member_of = set(
-        db.session.scalars(select(Membership.group_id).where(Membership.user_id == person.id))
-    )
-    groups = [g for g in orgs.visible_groups(_me()) if g.id in member_of]
     return render_template(
-        "trainer/participant.html",
+        "reports/participant.html",
         person=person,
-        rows=rows,
-        quizzes=quiz_summary([person.id]),
-        groups=groups,
-        action_form=ConfirmForm(),
+        record=reports.participant_record(_me(), person),
+        status_names=reports.STATUS_NAMES,
+        back=url_for("trainer.index"),
+        can_reset_password=True,
     )
 
 
