@@ -8,8 +8,39 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import DEFAULT_SECRET_KEY, Config, env_overrides
+from app import completion, extensions, models  # noqa: F401 - models registers every table
+from app.accounts import bp as accounts_bp
+from app.admin import bp as admin_bp
+from app.catalog import bp as catalog_bp
+from app.certificates import bp as certificates_bp
+from app.certificates.services import connect as connect_certificates
+from app.cli import register_cli
+from app.config import DEFAULT_SECRET_KEY, Config, load_environment
+from app.course_store import course_store_generation, init_courses
+from app.learning import bp as learning_bp
+from app.preferences import bp as preferences_bp
+from app.preferences.prefs import COOKIE_NAME as PREFERENCES_COOKIE
+from app.preferences.prefs import VERSIONS, normalised_preferences_cookie
+from app.privacy import bp as privacy_bp
+from app.quizzes import bp as quizzes_bp
+from app.reports import bp as reports_bp
+from app.trainer import bp as trainer_bp
+from app.web import init_web, install_visitor_cache
+
+BLUEPRINTS = (
+    accounts_bp,
+    catalog_bp,
+    certificates_bp,
+    learning_bp,
+    quizzes_bp,
+    admin_bp,
+    trainer_bp,
+    reports_bp,
+    privacy_bp,
+    preferences_bp,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_KEY_LENGTH = 32
@@ -21,60 +52,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        app.config.update(env_overrides())
+        load_environment(app.config)
     else:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
-
-    from app import extensions, models  # noqa: F401 - models registers every table
-    from app.web import init_web
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     init_web(app)
-
-    from app.accounts import bp as accounts_bp
-    from app.catalog import bp as catalog_bp
-    from app.certificates import bp as certificates_bp
-    from app.learning import bp as learning_bp
-    from app.quizzes import bp as quizzes_bp
-
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(learning_bp)
-    app.register_blueprint(quizzes_bp)
-
-    from app.admin import bp as admin_bp
-    from app.reports import bp as reports_bp
-    from app.trainer import bp as trainer_bp
-
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(trainer_bp)
-    app.register_blueprint(reports_bp)
-
-    from app.preferences import bp as preferences_bp
-    from app.privacy import bp as privacy_bp
-
-    app.register_blueprint(privacy_bp)
-
-    app.register_blueprint(preferences_bp)
-
-    from app.catalog.content import init_courses
-    from app.cli import register_cli
-
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    completion.connect()  # lesson done / quiz graded -> course complete
+    connect_certificates()  # course complete -> certificate
     init_courses(app)
     register_cli(app)
     if app.config.get("PAGE_CACHE_SECONDS"):
-        from app.web import install_visitor_cache
-
-        install_visitor_cache(app)
+        install_visitor_cache(
+            app,
+            generation=lambda: course_store_generation(app),
+            key_cookies=(PREFERENCES_COOKIE,),
+            versions=VERSIONS,
+            normalise_cookie=normalised_preferences_cookie,
+        )
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Behind one reverse proxy: take the client address and scheme from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app

@@ -35,6 +35,7 @@ from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.orgs.services import NETWORK_MUNICIPALITIES
 from app.quizzes.models import QuizAttempt
 from app.quizzes.sample_answers import sample_answers
+from app.quizzes.services import grading_input
 from app.timeutil import utcnow
 
 BENCH_PASSWORD = "bench-contrasena-no-secreta"  # noqa: S105 - throwaway benchmark data only
@@ -70,9 +71,8 @@ def _bulk(model, rows: list[dict], chunk: int = 5000) -> None:
 
 def _graded(quiz: Quiz, answers: dict) -> dict:
     """The columns submit_attempt writes, computed with the real grader."""
-    from app.quizzes.services import _grading_input
 
-    result = grade_quiz(quiz, _grading_input(quiz, answers))
+    result = grade_quiz(quiz, grading_input(quiz, answers))
     return {
         "score": result.score,
         "max_score": result.max_score,

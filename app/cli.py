@@ -9,7 +9,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from app.accounts.services import create_user
+from app.backup import BackupError, backup, restore
+from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from app.content import check_paths, format_problems
+from app.content.narration import narrate_lesson
+from app.course_store import get_store
+from app.demo import create_demo_data
+from app.errors import DomainError
+from app.extensions import db
 
 courses_cli = AppGroup("courses", help="Check, load and sync the Markdown courses.")
 
@@ -31,7 +39,6 @@ def courses_check(paths: tuple[Path, ...], fmt: str) -> None:
 @courses_cli.command("sync")
 def courses_sync() -> None:
     """Load every course, keep the last good version of broken ones, report what happened."""
-    from app.catalog.content import get_store
 
     store = get_store()
     store.load()
@@ -60,8 +67,6 @@ def courses_narrate(slugs: tuple[str, ...], wav: bool) -> None:
     Files go to NARRATION_DIR/<course>/<version>/<lesson>[.lf].mp3 (or .wav); existing ones
     are kept, lessons with a trainer's own recording are skipped.
     """
-    from app.catalog.content import get_store
-    from app.content.narration import narrate_lesson
 
     store = get_store()
     root = Path(current_app.config["NARRATION_DIR"])
@@ -99,9 +104,6 @@ def courses_narrate(slugs: tuple[str, ...], wav: bool) -> None:
 @click.option("--email", default=None)
 def create_admin(username: str, full_name: str, email: str | None) -> None:
     """Create an admin with a random one-time password (printed once)."""
-    from app.accounts.services import create_user
-    from app.errors import DomainError
-    from app.extensions import db
 
     try:
         user, password = create_user(
@@ -118,7 +120,6 @@ def create_admin(username: str, full_name: str, email: str | None) -> None:
 @with_appcontext
 def demo() -> None:
     """Create demo data: the six municipalities, groups and one account per role."""
-    from app.demo import create_demo_data
 
     for line in create_demo_data():
         click.echo(line)
@@ -129,7 +130,6 @@ def demo() -> None:
 @click.argument("target", type=click.Path(path_type=Path))
 def backup_command(target: Path) -> None:
     """Write a consistent backup of the database to TARGET."""
-    from app.backup import BackupError, backup
 
     try:
         written = backup(target)
@@ -144,7 +144,6 @@ def backup_command(target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(source: Path, yes: bool) -> None:
     """Replace the database's contents with the backup at SOURCE."""
-    from app.backup import BackupError, restore
 
     if not yes:
         click.confirm("This replaces every record in the database. Continue?", abort=True)
@@ -161,8 +160,6 @@ def restore_command(source: Path, yes: bool) -> None:
 @click.option("--seed", default=7, show_default=True)
 def bench_data_command(participants: int, seed: int) -> None:
     """Fill the database with benchmark data (10,000 participants; see app/benchdata.py)."""
-    from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
-    from app.catalog.content import get_store
 
     courses = get_store().published()
     try:

@@ -58,30 +58,15 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
 
-ENV_PREFIX = "AULA_"
+ENV_PREFIX = "AULA"
 
 
-def env_overrides() -> dict:
-    """Read AULA_* variables (and DATABASE_URL, SECRET_KEY) from the environment."""
-    out: dict = {}
-    for key, value in os.environ.items():
-        if key.startswith(ENV_PREFIX):
-            name = key[len(ENV_PREFIX) :]
-            out[name] = _coerce(value)
+def load_environment(config) -> None:
+    """AULA_<NAME> variables override settings (Flask's from_prefixed_env: values are read as
+    JSON when they parse, so `true`, `2` and `["a"]` are a bool, a number and a list, and
+    anything else is text); DATABASE_URL and SECRET_KEY are read under their usual names."""
+    config.from_prefixed_env(ENV_PREFIX)
     if os.environ.get("DATABASE_URL"):
-        out["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):
-        out["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    return out
-
-
-def _coerce(value: str):
-    low = value.lower()
-    if low in {"true", "1", "yes", "on"}:
-        return True
-    if low in {"false", "0", "no", "off"}:
-        return False
-    try:
-        return int(value)
-    except ValueError:
-        return value
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]

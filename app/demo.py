@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.services import create_user
-from app.catalog.content import get_store
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
+from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Enrollment

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+from app.content.textutil import fold
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -20,11 +21,6 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip())
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def password_problems(password: str, *, username: str = "", full_name: str = "") -> list[str]:
     """Return what is wrong with PASSWORD (empty list when it is acceptable)."""
     problems = []
@@ -32,8 +28,8 @@ def password_problems(password: str, *, username: str = "", full_name: str = "")
         problems.append(_("La contraseña debe tener al menos %(n)s caracteres.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         problems.append(_("La contraseña puede tener como máximo %(n)s caracteres.", n=MAX_LENGTH))
-    folded = _fold(password)
-    if folded in common_passwords() or (username and folded == _fold(username)):
+    folded = fold(password)
+    if folded in common_passwords() or (username and folded == fold(username)):
         problems.append(
             _(
                 "Esa contraseña es muy común y fácil de adivinar. Prueba con una frase de "

@@ -8,11 +8,12 @@ from collections import Counter
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import ROLES, User
 from app.accounts.passwords import one_time_password, password_problems
 from app.audit.services import record
+from app.content.textutil import fold
 from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import utcnow
@@ -110,8 +111,6 @@ def authenticate(login: str, password: str) -> User | None:
     """Return the active user whose username or email and password match, else None."""
     user = find_by_login(login)
     if user is None:
-        from werkzeug.security import check_password_hash
-
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not user.check_password(password) or not user.active:
@@ -139,9 +138,7 @@ def change_password(user: User, current: str, new: str, *, check_current: bool =
 
 def username_base(full_name: str) -> str:
     """The username a name asks for: 'María José Pérez' -> 'maria.perez' ('' for too short)."""
-    from app.accounts.passwords import _fold
-
-    parts = [re.sub(r"[^a-z0-9]", "", p) for p in _fold(full_name).split()]
+    parts = [re.sub(r"[^a-z0-9]", "", p) for p in fold(full_name).split()]
     parts = [p for p in parts if p]
     base = ".".join([parts[0], parts[-1]] if len(parts) > 1 else parts[:1]) or "persona"
     base = base[:40].rstrip("._-")

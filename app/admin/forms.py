@@ -7,6 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.orgs.models import GROUP_KIND_LABELS
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -19,11 +21,7 @@ ROLE_CHOICES = [
     SelectChoice("coordinator", _l("Coordinación municipal")),
     SelectChoice("admin", _l("Administración de la red")),
 ]
-KIND_CHOICES = [
-    SelectChoice("municipal_team", _l("Equipo municipal")),
-    SelectChoice("pre_associative", _l("Grupo preasociativo")),
-    SelectChoice("cooperative", _l("Cooperativa")),
-]
+KIND_CHOICES = [SelectChoice(kind, label) for kind, label in GROUP_KIND_LABELS.items()]
 
 
 class MunicipalityForm(FlaskForm):

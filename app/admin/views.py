@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import User
 from app.admin import bp
 from app.admin import services as admin
-from app.admin.forms import KIND_CHOICES, GroupForm, MunicipalityForm, UserForm
+from app.admin.forms import GroupForm, MunicipalityForm, UserForm
 from app.errors import DomainError
 from app.extensions import db
-from app.learning.forms import ConfirmForm
 from app.orgs import services as orgs
-from app.orgs.models import Group, Municipality
+from app.orgs.models import GROUP_KIND_LABELS, Group, Municipality
 from app.web.access import roles_required
+from app.web.forms import ConfirmForm
 from app.web.unit_of_work import form_error, refused
 
 
@@ -111,7 +111,7 @@ def groups():
             flash(_("Se creó el grupo %(name)s.", name=group.name), "success")
             return redirect(url_for("admin.groups"))
     items = admin.groups_with_municipality()
-    kind_names = {c.value: c.label for c in KIND_CHOICES}
+    kind_names = GROUP_KIND_LABELS
     return render_template("admin/groups.html", form=form, items=items, kind_names=kind_names), (
         400 if form.errors else 200
     )

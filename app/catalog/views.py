@@ -8,9 +8,9 @@ from flask import abort, render_template, send_file, send_from_directory
 from flask_login import current_user
 
 from app.catalog import bp
-from app.catalog.content import course_or_404, get_store
 from app.catalog.fullcourse import for_full_page
 from app.content.narration import GENERATED_EXTENSIONS
+from app.course_store import course_or_404, get_store
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
 from app.learning.narration import narration_root

@@ -23,9 +23,9 @@ from app.audit.services import record
 from app.certificates.models import Certificate
 from app.content.model import Course
 from app.errors import DomainError, NotFound
+from app.events import course_completed
 from app.extensions import db
 from app.learning.models import Enrollment
-from app.learning.services import completion_hooks
 from app.orgs.models import Group, Membership, StaffAssignment
 from app.timeutil import utcnow
 
@@ -157,15 +157,13 @@ def issue_certificate(enrollment: Enrollment, course: Course) -> Certificate | N
     return certificate
 
 
-def _issue_on_completion(enrollment: Enrollment, course: Course) -> None:
+def _issue_on_completion(_sender, *, enrollment: Enrollment, course: Course, **_extra) -> None:
     issue_certificate(enrollment, course)
 
 
-if _issue_on_completion not in completion_hooks:
-    completion_hooks.append(_issue_on_completion)
-
-
-# --- finding ---------------------------------------------------------------------------
+def connect() -> None:
+    """Issue a certificate when a course is completed (called by create_app)."""
+    course_completed.connect(_issue_on_completion)
 
 
 def find_by_code(text: str | None) -> Certificate | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .model import Question, Quiz
+from .textutil import strip_accents
 
 _SPACES = re.compile(r"\s+")
 # Final punctuation a participant may or may not type: "Siete." == "siete"
@@ -37,9 +37,7 @@ def normalize_text_answer(text: Any) -> str:
     """Lowercase, drop accents, collapse spaces and strip surrounding punctuation."""
     if not isinstance(text, str):
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = _SPACES.sub(" ", plain.casefold()).strip()
+    plain = _SPACES.sub(" ", strip_accents(text).casefold()).strip()
     plain = _TRAILING.sub("", plain)
     return _LEADING.sub("", plain)
 

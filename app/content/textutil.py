@@ -22,6 +22,11 @@ def strip_accents(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
+def fold(text: str) -> str:
+    """Lowercase without accents ("José Núñez" -> "jose nunez"): how names are compared."""
+    return strip_accents(text or "").lower()
+
+
 def norm_key(text: str) -> str:
     """Normalise a key for matching: lowercase, no accents, spaces as underscores."""
     return _norm_key(str(text))

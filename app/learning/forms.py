@@ -12,7 +12,3 @@ class EnrollForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
         description=_l("Te la entrega la persona que facilita el curso."),
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for one-button actions."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import throttle
@@ -14,12 +14,12 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.content.model import Course, Lesson
 from app.errors import DomainError
+from app.events import lesson_completed
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.timeutil import utcnow
 
 # Called with (enrollment, course) once, right after a course is recorded as completed.
-completion_hooks: list = []
 
 
 @dataclass(frozen=True)
@@ -148,13 +148,19 @@ def enrollment_and_progress(
     return enrollment, progress_for(course, done, enrollment.status == "completed")
 
 
-def complete_lesson(user: User, course: Course, lesson: Lesson) -> LessonProgress:
-    """Mark LESSON done for USER (idempotent) and complete the course if that was the last."""
+def complete_lesson(
+    user: User, course: Course, lesson: Lesson, *, by_passed_quiz: bool = False
+) -> LessonProgress:
+    """Mark LESSON done for USER (idempotent); `lesson_completed` lets completion follow.
+
+    A test lesson is done only when its test is passed: only the quiz service, after grading a
+    passing attempt, says BY_PASSED_QUIZ.
+    """
     enrollment = get_enrollment(user, course.slug)
     if enrollment is None:
         raise DomainError(_("Inscríbete en el curso para guardar tu avance."))
-    # A test lesson is done only by passing its test, whoever asks (a POST cannot skip it).
-    if lesson.kind == "quiz" and not set(lesson.quiz_ids) <= passed_quiz_ids(enrollment, course):
+    # A test lesson is done only by passing its test: the quiz service says so, nobody else.
+    if lesson.kind == "quiz" and not by_passed_quiz:
         raise DomainError(_("Esta lección se completa al aprobar su prueba."))
     existing = db.session.scalar(
         select(LessonProgress).where(
@@ -179,43 +185,8 @@ def complete_lesson(user: User, course: Course, lesson: Lesson) -> LessonProgres
         )
     enrollment.last_lesson_slug = lesson.slug
     enrollment.last_activity_at = utcnow()
-    check_completion(enrollment, course)
+    lesson_completed.send(enrollment=enrollment, course=course)
     return item
-
-
-def passed_quiz_ids(enrollment: Enrollment, course: Course) -> set[str]:
-    """Quizzes of COURSE that count as passed under the course's attempt rule."""
-    from app.quizzes.services import counted_results
-
-    return {qid for qid, passed in counted_results(enrollment, course).items() if passed}
-
-
-def check_completion(enrollment: Enrollment, course: Course) -> bool:
-    """Record completion once when every lesson is done and every required quiz passed."""
-    if enrollment.status == "completed":
-        return False
-    done = completed_lessons(enrollment)
-    if any(lesson.slug not in done for lesson in course.lessons):
-        return False
-    required = set(course.required_quiz_ids)
-    if required and not required <= passed_quiz_ids(enrollment, course):
-        return False
-    now = utcnow()
-    # A conditional update: of two concurrent requests only one changes the row.
-    result = db.session.execute(
-        update(Enrollment)
-        .where(Enrollment.id == enrollment.id, Enrollment.status == "active")
-        .values(status="completed", completed_at=now, completed_version=course.version)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.refresh(enrollment)
-        return False
-    db.session.refresh(enrollment)
-    record("course_completed", actor=enrollment.user, target=enrollment, course=course.slug)
-    for hook in completion_hooks:
-        hook(enrollment, course)
-    return True
 
 
 def my_enrollments(user: User) -> list[Enrollment]:

@@ -8,14 +8,15 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from app.catalog.content import content_generation, course_or_404, get_store, lesson_or_404
+from app.course_store import content_generation, course_or_404, get_store, lesson_or_404
 from app.errors import DomainError
 from app.learning import bp
 from app.learning import services as learning
-from app.learning.forms import ConfirmForm, EnrollForm
+from app.learning.forms import EnrollForm
 from app.learning.narration import lesson_audio
-from app.preferences.current import easy_read_asked, reading_version
+from app.preferences.current import current_preferences, easy_read_asked, reading_version
 from app.web.access import public
+from app.web.forms import ConfirmForm
 from app.web.page_shell import render_personal_page
 from app.web.unit_of_work import form_error, refused
 from app.web.visitor_cache import visitor_cacheable
@@ -90,7 +91,7 @@ def lesson(slug: str, lesson_slug: str):
 
     return render_personal_page(
         "learning/lesson.html",
-        key=(course.version, easy, audio),
+        key=(course.version, easy, audio, tuple(current_preferences().html_classes())),
         generation=content_generation(),
         slots=personal_parts,
         easy=easy,

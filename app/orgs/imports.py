@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -25,11 +24,22 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.accounts.services import (
+    allocate_usernames,
+    email_problem,
+    name_problem,
+    set_one_time_password,
+    username_base,
+)
 from app.audit.services import record
+from app.content.textutil import fold
 from app.errors import DomainError
 from app.extensions import db
+from app.learning.models import Enrollment
+from app.learning.services import enroll
 from app.orgs.models import Group, ImportRun, Membership
 from app.orgs.rut import normalise_rut
+from app.orgs.services import email_taken_message, manageable_ids, rut_taken_message
 
 MAX_ROWS = 1000
 COLUMNS = {
@@ -42,8 +52,7 @@ COLUMNS = {
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", (text or "").strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold(text).strip()
 
 
 @dataclass
@@ -220,9 +229,6 @@ def unsign_rows(actor: User, token: str) -> list[RawRow]:
 
 def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> ImportPlan:
     """Check every row against GROUPS (the actor's) and COURSES (published); write nothing."""
-    from app.accounts.services import email_problem, name_problem, username_base
-    from app.learning.models import Enrollment
-    from app.orgs.services import email_taken_message, manageable_ids, rut_taken_message
 
     plan = ImportPlan()
     groups_by_name: dict[str, list[Group]] = {}
@@ -418,9 +424,6 @@ def run_import(
     inserted together (a few statements for the whole file) with fast-hashed one-time
     passwords (accounts.services.set_one_time_password), so 1,000 rows take seconds.
     """
-    from app.accounts.services import allocate_usernames, set_one_time_password
-    from app.learning.models import Enrollment
-    from app.learning.services import enroll
 
     names = {_fold(r.group) for r in rows}
     _claim(actor, token, [g.id for g in groups if _fold(g.name) in names])

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import utcnow
 
-GROUP_KINDS = ("municipal_team", "pre_associative", "cooperative")
+# The kinds of group and what screens call them.
+GROUP_KIND_LABELS = {
+    "municipal_team": _l("Equipo municipal"),
+    "pre_associative": _l("Grupo preasociativo"),
+    "cooperative": _l("Cooperativa"),
+}
+GROUP_KINDS = tuple(GROUP_KIND_LABELS)
 
 
 class Municipality(db.Model):

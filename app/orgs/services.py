@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import false, func, select
 
 from app.accounts.models import ROLES, User
+from app.accounts.services import (
+    clean_email,
+    clean_full_name,
+    create_user,
+    email_holder,
+    email_taken_error,
+    find_by_login,
+)
 from app.audit.services import record
+from app.content.textutil import slugify
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.learning.models import Enrollment
+from app.learning.services import enroll, get_enrollment
 from app.orgs.models import GROUP_KINDS, Group, Membership, Municipality, StaffAssignment
 from app.orgs.rut import normalise_rut
 
@@ -218,9 +227,7 @@ def trainers_of(group: Group) -> list[User]:
 
 
 def _slugify(text: str) -> str:
-    from app.accounts.passwords import _fold
-
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")[:64]
+    return slugify(text)[:64]
 
 
 def save_municipality(
@@ -331,7 +338,6 @@ def update_user(
     actor: User, user: User, *, full_name: str, email: str | None, rut: str | None = None
 ) -> None:
     """An admin edits a person's name, address and RUT (an address staff write finds them)."""
-    from app.accounts.services import clean_email, clean_full_name, email_holder, email_taken_error
 
     full_name = clean_full_name(full_name, empty=_("Escribe el nombre de la persona."))
     email = clean_email(email)
@@ -382,7 +388,6 @@ def create_participant(
     actor: User, group: Group, *, full_name: str, email: str | None = None, rut: str | None = None
 ) -> tuple[User, str]:
     """Create a participant account in GROUP with a one-time password (returned once)."""
-    from app.accounts.services import clean_email, create_user
 
     normal = checked_rut(rut, actor=actor)
     email = clean_email(email)
@@ -400,7 +405,6 @@ def add_existing_member(actor: User, group: Group, username: str) -> User:
     Found by username, or by an address that staff wrote (User.email_by_staff). Whoever is out
     of reach gets the same answer as nobody at all.
     """
-    from app.accounts.services import find_by_login
 
     user = find_by_login(username or "")
     not_found = DomainError(
@@ -432,8 +436,6 @@ def remove_member(actor: User, group: Group, user: User) -> None:
 
 def enroll_group(actor: User, group: Group, course) -> tuple[int, int]:
     """Enrol every member of GROUP in COURSE; return (newly enrolled, already enrolled)."""
-    from app.learning.models import Enrollment
-    from app.learning.services import enroll, get_enrollment
 
     if course.status != "published":
         raise DomainError(_("Solo se puede inscribir en cursos publicados."), field="course")

@@ -74,7 +74,3 @@ class ReadingForm(FlaskForm):
         choices=[SelectChoice("completo", "completo"), SelectChoice("facil", "facil")]
     )
     next = HiddenField()
-
-
-class ConfirmForm(FlaskForm):
-    next = HiddenField()

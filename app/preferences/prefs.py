@@ -94,3 +94,10 @@ class Preferences:
         if self.reduce_motion:
             classes.append("pref-motion")
         return classes
+
+
+def normalised_preferences_cookie(value: str | None) -> str:
+    """The preferences cookie as what it means: tampered or default variants share one value
+    (the key of the visitor page cache)."""
+    parsed = Preferences.from_cookie(value)
+    return "" if parsed is None or parsed.is_default else parsed.to_cookie()

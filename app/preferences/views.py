@@ -10,10 +10,11 @@ from flask_login import current_user
 
 from app.preferences import bp
 from app.preferences.current import account_preferences, cookie_preferences, current_preferences
-from app.preferences.forms import ConfirmForm, PreferencesForm, ReadingForm
+from app.preferences.forms import PreferencesForm, ReadingForm
 from app.preferences.prefs import COOKIE_MAX_AGE, COOKIE_NAME, VERSIONS, Preferences
 from app.preferences.services import save_preferences
 from app.web.access import public
+from app.web.forms import ConfirmForm
 from app.web.redirects import safe_next
 from app.web.visitor_cache import visitor_cacheable
 

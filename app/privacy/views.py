@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from app.accounts.models import User
 from app.extensions import db
-from app.learning.forms import ConfirmForm
 from app.privacy import bp
 from app.privacy import services as privacy
 from app.web.access import roles_required
+from app.web.forms import ConfirmForm
 
 
 @bp.route("/cuenta/mis-datos")

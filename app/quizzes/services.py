@@ -15,7 +15,9 @@ from app.audit.services import record
 from app.content.grading import display_order, grade_quiz
 from app.content.model import Course, Question, Quiz
 from app.errors import DomainError, NotFound
+from app.events import quiz_graded
 from app.extensions import db
+from app.learning import services as learning
 from app.learning.models import Enrollment
 from app.quizzes.models import QuizAttempt, QuizTimeExtension
 from app.timeutil import utcnow
@@ -197,7 +199,7 @@ def save_answers(attempt: QuizAttempt, quiz: Quiz, answers: dict) -> bool:
     return result.rowcount == 1
 
 
-def _grading_input(quiz: Quiz, answers: dict) -> dict:
+def grading_input(quiz: Quiz, answers: dict) -> dict:
     out = {}
     for question in quiz.questions:
         value = answers.get(question.key)
@@ -217,7 +219,7 @@ def submit_attempt(
     final = dict(attempt.answers or {})
     if answers and not late:
         final.update(answers)
-    result = grade_quiz(quiz, _grading_input(quiz, final))
+    result = grade_quiz(quiz, grading_input(quiz, final))
     per_question = {
         q.key: {"correct": r.correct, "points": r.points}
         for q, r in zip(quiz.questions, result.questions, strict=True)
@@ -255,16 +257,54 @@ def submit_attempt(
 
 
 def _after_grading(user: User, attempt: QuizAttempt, course: Course, quiz: Quiz) -> None:
-    from app.learning import services as learning
-
     enrollment = db.session.get(Enrollment, attempt.enrollment_id)
     lesson = course.lesson(quiz.lesson_slug)
     if attempt.passed and lesson is not None and lesson.kind == "quiz":
-        learning.complete_lesson(user, course, lesson)  # also checks completion
-    else:
-        learning.check_completion(enrollment, course)
+        learning.complete_lesson(user, course, lesson, by_passed_quiz=True)
+    quiz_graded.send(enrollment=enrollment, course=course, attempt=attempt)
 
 
 def quiz_for_attempt(course: Course, attempt: QuizAttempt) -> Quiz | None:
     """The quiz as it was when the attempt started (from the course store's kept versions)."""
     return course.quizzes.get(attempt.quiz_id)
+
+
+def enrollment_for_quiz(user: User, course: Course) -> Enrollment:
+    """The enrolment a quiz attempt belongs to: enrol now unless the course needs a key."""
+    enrollment = (
+        learning.get_enrollment(user, course.slug)
+        if course.enrolment_key
+        else learning.enroll(user, course)
+    )
+    if enrollment is None:
+        raise DomainError(_("Inscríbete en el curso para responder sus pruebas."))
+    return enrollment
+
+
+def remaining_attempts(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+    """Attempts still allowed (None: no limit)."""
+    return None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What happened to the answers sent from an attempt page."""
+
+    closed: bool  # the attempt is submitted now (by this request or an earlier one)
+    graded_now: bool  # this request graded it
+    late: bool  # its time was over: graded with the answers saved until then
+
+
+def answer_attempt(
+    user: User, attempt: QuizAttempt, course: Course, quiz: Quiz, answers: dict, *, submit: bool
+) -> AnswerOutcome:
+    """Save ANSWERS (or submit them); an attempt past its time is graded with what was saved."""
+    if submit:
+        outcome = submit_attempt(user, attempt, course, quiz, answers)
+        return AnswerOutcome(closed=True, graded_now=outcome.graded_now, late=outcome.late)
+    if save_answers(attempt, quiz, answers):
+        return AnswerOutcome(closed=False, graded_now=False, late=False)
+    if is_late(attempt):
+        submit_attempt(user, attempt, course, quiz, None)
+        return AnswerOutcome(closed=True, graded_now=True, late=True)
+    return AnswerOutcome(closed=True, graded_now=False, late=False)

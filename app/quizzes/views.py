@@ -9,13 +9,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.catalog.content import course_or_404, get_course_version, get_store
+from app.course_store import course_or_404, get_course_version, get_store
 from app.errors import DomainError, NotFound
-from app.extensions import db
 from app.learning import services as learning
-from app.learning.forms import ConfirmForm
 from app.quizzes import bp
 from app.quizzes import services as quizzes
+from app.web.forms import ConfirmForm
+from app.web.unit_of_work import refused
 
 PAGE_SIZE = 5
 log = logging.getLogger("aula.quizzes")
@@ -55,7 +55,7 @@ def overview(slug: str, quiz_id: str):
     attempts = quizzes.attempts_for(current_user, course.slug, quiz.id)
     submitted = [a for a in attempts if a.state == "submitted"]
     current = next((a for a in attempts if a.state == "in_progress"), None)
-    remaining = None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
+    remaining = quizzes.remaining_attempts(quiz, attempts)
     extra = quizzes.extra_minutes(current_user, course.slug, quiz.id)
     return render_template(
         "quizzes/overview.html",
@@ -80,19 +80,10 @@ def start(slug: str, quiz_id: str):
         flash(_("No pudimos empezar la prueba. Inténtalo otra vez."), "error")
         return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
     try:
-        enrollment = (
-            learning.enroll(current_user, course)
-            if not course.enrolment_key
-            else (learning.get_enrollment(current_user, course.slug))
-        )
-        if enrollment is None:
-            raise DomainError(_("Inscríbete en el curso para responder sus pruebas."))
+        enrollment = quizzes.enrollment_for_quiz(current_user, course)
         attempt = quizzes.start_attempt(current_user, enrollment, course, quiz)
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
-    db.session.commit()
+        return refused(exc, url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
@@ -117,10 +108,12 @@ def attempt(attempt_id: int):
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page))
         answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
         action = request.form.get("accion", "guardar")
-        if action == "enviar":
-            outcome = quizzes.submit_attempt(current_user, attempt, course, quiz, answers)
-            db.session.commit()
-            if not outcome.graded_now:
+        submit = action == "enviar"
+        outcome = quizzes.answer_attempt(
+            current_user, attempt, course, quiz, answers, submit=submit
+        )
+        if outcome.closed:
+            if submit and not outcome.graded_now:
                 flash(
                     _(
                         "Este intento ya estaba enviado; no se volvió a corregir. "
@@ -128,7 +121,7 @@ def attempt(attempt_id: int):
                     ),
                     "info",
                 )
-            elif outcome.late:
+            elif submit and outcome.late:
                 flash(
                     _(
                         "El tiempo de la prueba había terminado: se corrigieron las respuestas "
@@ -136,13 +129,7 @@ def attempt(attempt_id: int):
                     ),
                     "info",
                 )
-            return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
-        saved = quizzes.save_answers(attempt, quiz, answers)
-        db.session.commit()
-        if not saved:
-            if quizzes.is_late(attempt):
-                quizzes.submit_attempt(current_user, attempt, course, quiz, None)
-                db.session.commit()
+            elif outcome.late:
                 flash(
                     _(
                         "El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
@@ -184,7 +171,7 @@ def result(attempt_id: int):
     current_course = get_store().get(course.slug) or course
     enrollment = learning.get_enrollment(current_user, course.slug)
     attempts = quizzes.attempts_for(current_user, course.slug, quiz.id)
-    remaining = None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
+    remaining = quizzes.remaining_attempts(quiz, attempts)
     return render_template(
         "quizzes/result.html",
         course=current_course,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from tempfile import SpooledTemporaryFile
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,7 +78,6 @@ def csv_chunks(rows: Iterable, course_titles: dict, status_names: dict) -> Itera
 
 def xlsx_file(rows: Iterable, course_titles: dict, status_names: dict):
     """Write the workbook (write-only mode) to a spooled temporary file, rewound."""
-    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Registros"))

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.accounts.models import User
-from app.catalog.content import get_store
 from app.certificates.models import Certificate
+from app.course_store import get_store
 from app.extensions import db
+from app.learning import services as learning
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs import services as orgs
 from app.orgs.models import Group, Membership, Municipality
@@ -363,7 +364,6 @@ def group_course_counts(group: Group) -> list[tuple[str, int]]:
 
 def group_progress_rows(members: list[User], course) -> list[tuple]:
     """(member, enrolment, progress, certificate) for each of MEMBERS in COURSE."""
-    from app.learning import services as learning
 
     ids = [m.id for m in members]
     enrollments = {

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.catalog.content import get_store
+from app.course_store import get_store
 from app.errors import NotFound
 from app.orgs import services as orgs
 from app.reports import bp, charts, exports

@@ -10,14 +10,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.catalog.content import get_store
 from app.content import check_paths
 from app.content.problems import sort_problems
+from app.course_store import get_store
 from app.errors import DomainError, NotFound
-from app.learning.forms import ConfirmForm
 from app.orgs import imports
 from app.orgs import services as orgs
-from app.orgs.models import GROUP_KINDS
+from app.orgs.models import GROUP_KIND_LABELS
 from app.reports import services as reports
 from app.reports.services import quiz_summary
 from app.trainer import bp
@@ -29,6 +28,7 @@ from app.trainer.forms import (
     ParticipantForm,
 )
 from app.web.access import roles_required
+from app.web.forms import ConfirmForm
 from app.web.unit_of_work import form_error, refused
 
 STAFF = ("trainer", "admin")
@@ -53,13 +53,7 @@ def _participant_or_404(user_id: int):
 
 
 def kind_names() -> dict:
-    return dict(
-        zip(
-            GROUP_KINDS,
-            (_("Equipo municipal"), _("Grupo preasociativo"), _("Cooperativa")),
-            strict=True,
-        )
-    )
+    return GROUP_KIND_LABELS
 
 
 def _published_choices():

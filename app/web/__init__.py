@@ -6,24 +6,30 @@ import functools
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, g, has_request_context, redirect, request, url_for
-from flask_babel import get_locale, get_translations
+from babel import support
+from flask import Flask, current_app, g, has_request_context, redirect, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+from wtforms.i18n import messages_path
 
-from app.extensions import babel, db, login_manager
+from app.content.safe import content_html
+from app.extensions import babel, login_manager
 from app.web.access import is_public_endpoint
 from app.web.errors import register_error_handlers
 from app.web.headers import set_security_headers
+from app.web.nav import nav_items
 from app.web.page_shell import init_page_shells
 from app.web.static import init_static
 from app.web.unit_of_work import init_unit_of_work
-from app.web.visitor_cache import mark_if_cacheable
+from app.web.visitor_cache import VisitorPageCache, mark_if_cacheable
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,40}")
 
@@ -53,22 +59,16 @@ def select_locale() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _wtforms_translations(locale: str):
-    from babel import support
-    from wtforms.i18n import messages_path
 
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
-def visitor_locale(cookie: str | None, accepted: Iterable[tuple[str, float]], langs) -> str:
+def visitor_locale(cookie: str | None, accepted: LanguageAccept, langs) -> str:
     """A visitor's language: the `lang` cookie if it names one we have, else the browser's."""
     if cookie in langs:
         return cookie
-    for lang, _quality in accepted:
-        if lang.lower().startswith("en"):
-            return "en"
-        if lang.lower().startswith("es"):
-            return "es_CL"
-    return "es_CL"
+    # Werkzeug matches "es-CL", "es" or "es-419" to "es_CL" and "en-GB" to "en".
+    return accepted.best_match(list(langs), default="es_CL") or "es_CL"
 
 
 @functools.lru_cache(maxsize=256)
@@ -77,12 +77,12 @@ def _parse_accept_language(header: str) -> LanguageAccept:
 
 
 def visitor_locale_from_headers(cookie: str | None, accept_language: str, langs) -> str:
-    """visitor_locale() from raw header values (for the visitor page cache, outside Flask)."""
+    """visitor_locale() from raw header values: the app and the visitor page cache both use it,
+    so they always agree (a very long header is cut the same way for both)."""
     return visitor_locale(cookie, _parse_accept_language(accept_language[:200]), langs)
 
 
 def _app_languages():
-    from flask import current_app
 
     return current_app.config["LANGUAGES"].keys()
 
@@ -98,21 +98,6 @@ def init_web(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page itself explains why it is shown
     login_manager.session_protection = "basic"
-
-    from app.accounts.models import User
-
-    # Built once: SQLAlchemy then reuses its compiled form (a third of session.get's cost).
-    user_by_id = select(User).where(User.id == bindparam("user_id"))
-
-    @login_manager.user_loader
-    def load_user(user_key: str):
-        user_id, _, token = user_key.partition(":")
-        if not user_id.isdigit() or not token:
-            return None
-        user = db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
-        if user is None or not user.active or user.session_token != token:
-            return None
-        return user
 
     @app.before_request
     def assign_request_id():
@@ -150,7 +135,7 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        return {"html_lang": html_lang(), "nav_items": _nav_items()}
+        return {"html_lang": html_lang(), "nav_items": nav_items()}
 
     init_unit_of_work(app)  # the request owns the transaction: commit once, or roll back
     register_error_handlers(app)
@@ -160,10 +145,6 @@ def init_web(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_time
-    from flask_babel import lazy_gettext as _l
-
-    from app.content.safe import content_html
 
     level_names = {
         "inicial": _l("Inicial"),
@@ -186,34 +167,6 @@ def register_template_helpers(app: Flask) -> None:
     )
 
 
-def _nav_items() -> list[tuple[str, str, str]]:
-    """Return (endpoint, label, url) of the main navigation for the current user."""
-    from flask_babel import gettext as _
-
-    items = [("catalog.index", _("Cursos"), url_for("catalog.index"))]
-    if current_user.is_authenticated:
-        items.append(("learning.my_courses", _("Mis cursos"), url_for("learning.my_courses")))
-        role = current_user.role
-        if role in ("trainer", "admin"):
-            items.append(("trainer.index", _("Formación"), url_for("trainer.index")))
-        if role in ("coordinator", "admin"):
-            items.append(("reports.summary", _("Coordinación"), url_for("reports.summary")))
-        if role == "admin":
-            items.append(("admin.index", _("Administración"), url_for("admin.index")))
-        items.append(
-            (
-                "certificates.my_certificates",
-                _("Mis certificados"),
-                url_for("certificates.my_certificates"),
-            )
-        )
-        if current_user.role in ("coordinator", "admin"):
-            items.append(
-                ("certificates.index", _("Certificados emitidos"), url_for("certificates.index"))
-            )
-    return items
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """Turn on foreign keys and WAL for every SQLite connection."""
@@ -228,14 +181,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
-def install_visitor_cache(app: Flask) -> None:
-    """Wrap the app in the visitor page cache (app.extensions["visitor_cache"])."""
-    from app.catalog.content import EXTENSION_KEY
-    from app.preferences.prefs import COOKIE_NAME, VERSIONS, Preferences
-    from app.web.visitor_cache import VisitorPageCache
+def install_visitor_cache(
+    app: Flask,
+    *,
+    generation: Callable[[], Any],
+    key_cookies: tuple[str, ...],
+    versions: Iterable[str],
+    normalise_cookie: Callable[[str | None], str],
+) -> None:
+    """Wrap the app in the visitor page cache (app.extensions["visitor_cache"]).
 
+    What the pages depend on comes from the caller (create_app): the course store's
+    generation, the cookies that change a page, the reading versions a URL may ask for.
+    """
     langs = app.config["LANGUAGES"]
-    state = app.extensions[EXTENSION_KEY]
     cache = VisitorPageCache(
         app.wsgi_app,
         seconds=float(app.config["PAGE_CACHE_SECONDS"]),
@@ -244,24 +203,14 @@ def install_visitor_cache(app: Flask) -> None:
             app.config.get("SESSION_COOKIE_NAME") or "session",
             app.config.get("REMEMBER_COOKIE_NAME") or "remember_token",
         },
-        key_cookies=("lang", COOKIE_NAME),
+        key_cookies=("lang", *key_cookies),
         locale_of=lambda cookie, header: visitor_locale_from_headers(cookie, header, langs),
-        generation=lambda: state["store"].generation,
-        versions=VERSIONS,
-        normalise_cookie=_normalise_preferences_cookie(Preferences),
+        generation=generation,
+        versions=versions,
+        normalise_cookie=normalise_cookie,
     )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions["visitor_cache"] = cache
-
-
-def _normalise_preferences_cookie(preferences):
-    """The reading-preferences cookie as what it means: tampered variants share one key."""
-
-    def normalise(value: str | None) -> str:
-        parsed = preferences.from_cookie(value)
-        return "" if parsed is None or parsed.is_default else parsed.to_cookie()
-
-    return normalise
 
 
 def _request_translations():

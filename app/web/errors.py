@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 log = logging.getLogger("aula.errors")
 
@@ -40,8 +40,6 @@ def register_error_handlers(app: Flask) -> None:
             # A Host header outside TRUSTED_HOSTS: no page can be built for it (no URLs).
             return "Bad Request: host not allowed\n", 400, {"Content-Type": "text/plain"}
         if exc.code == 401:
-            from app.extensions import login_manager
-
             return login_manager.unauthorized()
         if exc.code == 403:
             log.warning(

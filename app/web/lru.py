@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 
@@ -16,8 +16,11 @@ class ExpiringLru:
     a value from another generation is a miss, so a course edit is never served stale.
     """
 
-    def __init__(self, *, seconds: float, max_entries: int) -> None:
+    def __init__(
+        self, *, seconds: float, max_entries: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.seconds = seconds
+        self.clock = clock  # injectable: tests move time forward instead of sleeping
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -28,7 +31,7 @@ class ExpiringLru:
         return len(self._entries)
 
     def get(self, key: Hashable, generation: Any) -> Any | None:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > now and entry[1] == generation:
@@ -40,7 +43,7 @@ class ExpiringLru:
 
     def put(self, key: Hashable, generation: Any, value: Any) -> None:
         with self._lock:
-            self._entries[key] = (time.monotonic() + self.seconds, generation, value)
+            self._entries[key] = (self.clock() + self.seconds, generation, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)

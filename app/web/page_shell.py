@@ -57,19 +57,18 @@ def render_personal_page(
     """TEMPLATE for the current user: from the cached shell when possible, else in full.
 
     SLOTS returns the value of every slot the template declares (escaped text or markup);
-    KEY adds whatever else the shared part depends on (the page's own choices, e.g. easy read).
+    KEY adds whatever else the shared part depends on: the page's own choices (easy read) and
+    the reader's preferences (the classes on <html>).
     """
     shells: ExpiringLru | None = current_app.extensions.get(EXTENSION_KEY)
     if shells is None or not current_user.is_authenticated or session.get("_flashes"):
         return render_template(template, **context)
-    from app.preferences.current import current_preferences
-
+    # KEY must hold what else the shared part depends on (reading preferences included).
     full_key = (
         template,
         request.path,
         request.query_string,
         str(get_locale()),
-        tuple(current_preferences().html_classes()),
         current_user.role,
         key,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.catalog.content import get_store
+from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import QuizAttempt

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 
 from app.content import CourseStore
 from app.content import loader as loader_module
@@ -140,14 +139,21 @@ def test_refresh_sees_new_and_removed_courses(tmp_path):
     assert store.get("uno") is None and store.get("nuevo") is not None
 
 
-def test_lookups_are_fast(tmp_path):
+def test_lookups_read_memory_only(tmp_path, monkeypatch):
+    """A lookup never parses nor touches the files (its speed is measured in bench/)."""
     src = tmp_path / "courses"
     shutil.copytree(FIXTURES / "courses" / "curso-prueba", src / "curso-prueba")
     store = CourseStore(src).load()
-    start = time.perf_counter()
-    for _ in range(10_000):
-        store.get("curso-prueba").lesson("03-prueba-final")
-    assert (time.perf_counter() - start) / 10_000 < 50e-6
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a lookup read the course files")
+
+    monkeypatch.setattr(loader_module, "load_course", refuse)
+    monkeypatch.setattr(loader_module, "list_files", refuse)
+    shutil.rmtree(src)
+    for _ in range(3):
+        assert store.get("curso-prueba").lesson("03-prueba-final") is not None
+    assert [c.slug for c in store.published()] == ["curso-prueba"]
 
 
 def test_missing_source_dir(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.accounts.models import User
-from app.catalog.content import get_store
+from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
 from app.orgs.services import add_member, assign_staff, ensure_group, ensure_municipality

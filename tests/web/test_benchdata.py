@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
-from app.catalog.content import get_store
 from app.certificates.models import Certificate
+from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Municipality

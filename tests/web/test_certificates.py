@@ -17,10 +17,10 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.catalog.content import get_store
 from app.certificates import services as certs
 from app.certificates.models import Certificate
 from app.certificates.pdf import QR_BORDER, QR_ERROR, QR_SCALE
+from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Enrollment
@@ -173,10 +173,14 @@ def test_issuing_again_returns_the_same_certificate(ctx, make_user):
     assert again.id == first.id and count(Certificate) == 1
 
 
-def test_the_hook_is_registered_once():
-    from app.learning.services import completion_hooks
+def test_the_certificate_listener_is_connected_once(make_app):
+    """However many apps a process builds, completing a course sends to one listener."""
+    from app.events import course_completed
 
-    assert completion_hooks.count(certs._issue_on_completion) == 1
+    make_app()
+    make_app()
+    receivers = list(course_completed.receivers_for(None))
+    assert receivers.count(certs._issue_on_completion) == 1
 
 
 @pytest.mark.parametrize("round_", range(5))

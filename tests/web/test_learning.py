@@ -42,7 +42,7 @@ def test_enrol_records_the_course_version_and_is_idempotent(client, make_user, c
     enrollments = list(ctx_scalars(select(Enrollment).where(Enrollment.user_id == user.id)))
     assert len(enrollments) == 1
     with app.app_context():
-        from app.catalog.content import get_store
+        from app.course_store import get_store
 
         version = get_store().get(COURSE).version
     assert enrollments[0].course_version == version
@@ -178,7 +178,7 @@ def test_unknown_things_get_a_spanish_404(client, url):
 
 def test_course_media_is_served(client, app):
     with app.app_context():
-        from app.catalog.content import get_store
+        from app.course_store import get_store
 
         media = sorted(get_store().get(COURSE).media_files)
     assert media, "the fixture course has media"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog.content import get_store
+from app.course_store import get_store
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 LESSON_1 = "/cursos/curso-prueba/01-que-es-una-cooperativa"

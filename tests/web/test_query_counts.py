@@ -66,7 +66,7 @@ def build_world(app, make_user, n: int) -> dict:
     others = [make_user("participant") for _ in range(n - 1)]
     now = utcnow()
     with app.app_context():
-        from app.catalog.content import get_store
+        from app.course_store import get_store
 
         courses = get_store().published()
         cooperativismo = get_store().get(COURSE)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from app.catalog.content import get_store
+from app.course_store import get_store
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from tests.conftest import FIXTURE_COURSES, login

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
-from app.catalog.content import get_store
+from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import QuizAttempt, QuizTimeExtension

@@ -165,7 +165,7 @@ def _statements(app):
 
 @pytest.mark.parametrize("path", ["/coordinacion/", "/coordinacion/registros"])
 def test_query_count_does_not_grow_per_row(app, client, path):
-    from app.catalog.content import get_store
+    from app.course_store import get_store
     from app.learning import services as learning
     from app.orgs.models import Group
 
@@ -212,9 +212,9 @@ def _every_status_world(app) -> World:
     and a certified record in B that A's coordinator must not count."""
     from datetime import date
 
-    from app.catalog.content import get_store
     from app.certificates.models import Certificate
     from app.certificates.services import new_code
+    from app.course_store import get_store
     from app.learning.models import Enrollment, LessonProgress
     from app.orgs.models import Group, Municipality
     from app.orgs.services import add_member, ensure_group

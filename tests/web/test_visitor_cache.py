@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -120,10 +119,17 @@ def test_a_changed_course_is_rendered_again(make_app, tmp_path):
 
 
 def test_entries_expire_and_the_cache_is_bounded(make_app):
-    application = make_app(PAGE_CACHE_SECONDS=0.05, PAGE_CACHE_ENTRIES=2)
+    application = make_app(PAGE_CACHE_SECONDS=60, PAGE_CACHE_ENTRIES=2)
+    pages = application.extensions["visitor_cache"].pages
+    now = [1000.0]
+    pages.clock = lambda: now[0]
     client = application.test_client()
     client.get("/")
-    time.sleep(0.1)
+    now[0] += 59
+    hits, misses = stats(application)
+    client.get("/")
+    assert stats(application) == (hits + 1, misses)  # still fresh
+    now[0] += 2
     hits, misses = stats(application)
     client.get("/")
     assert stats(application) == (hits, misses + 1)  # expired: rendered again

@@ -33,6 +33,11 @@ def get_store() -> CourseStore:
     return state["store"]
 
 
+def course_store_generation(app: Flask) -> int:
+    """APP's course store generation (outside a request: for the visitor page cache)."""
+    return app.extensions[EXTENSION_KEY]["store"].generation
+
+
 def content_generation() -> int:
     """Grows whenever the course files change (keys of the page caches)."""
     return current_app.extensions[EXTENSION_KEY]["store"].generation

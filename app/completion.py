@@ -1,0 +1,63 @@
+"""When is a course complete: every lesson done and every required quiz passed.
+
+It listens to `lesson_completed` and `quiz_graded` and sends `course_completed` once per
+enrolment (a conditional update makes that hold under concurrent requests too).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from app.audit.services import record
+from app.content.model import Course
+from app.events import course_completed, lesson_completed, quiz_graded
+from app.extensions import db
+from app.learning.models import Enrollment
+from app.learning.services import completed_lessons
+from app.quizzes.services import counted_results
+from app.timeutil import utcnow
+
+
+def passed_quiz_ids(enrollment: Enrollment, course: Course) -> set[str]:
+    """Quizzes of COURSE that count as passed under the course's attempt rule."""
+    return {qid for qid, passed in counted_results(enrollment, course).items() if passed}
+
+
+def missing_quiz_ids(enrollment: Enrollment, course: Course) -> list[str]:
+    """Required quizzes of COURSE not passed yet, in course order."""
+    passed = passed_quiz_ids(enrollment, course)
+    return [qid for qid in course.required_quiz_ids if qid not in passed]
+
+
+def check_completion(enrollment: Enrollment, course: Course) -> bool:
+    """Record completion once when every lesson is done and every required quiz passed."""
+    if enrollment.status == "completed":
+        return False
+    done = completed_lessons(enrollment)
+    if any(lesson.slug not in done for lesson in course.lessons):
+        return False
+    if missing_quiz_ids(enrollment, course):
+        return False
+    # A conditional update: of two concurrent requests only one changes the row.
+    result = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.status == "active")
+        .values(status="completed", completed_at=utcnow(), completed_version=course.version)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(enrollment)
+    if result.rowcount != 1:
+        return False
+    record("course_completed", actor=enrollment.user, target=enrollment, course=course.slug)
+    course_completed.send(enrollment=enrollment, course=course)
+    return True
+
+
+def _on_progress(_sender, *, enrollment: Enrollment, course: Course, **_extra) -> None:
+    check_completion(enrollment, course)
+
+
+def connect() -> None:
+    """Listen to progress (called by create_app; connecting twice changes nothing)."""
+    lesson_completed.connect(_on_progress)
+    quiz_graded.connect(_on_progress)
