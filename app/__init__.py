@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_web(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    completion.connect()  # lesson done / quiz graded -> course complete
+    completion.connect(app)  # lesson done / quiz graded -> course complete
     connect_certificates()  # course complete -> certificate
     init_courses(app)
     register_cli(app)

@@ -6,15 +6,17 @@ enrolment (a conditional update makes that hold under concurrent requests too).
 
 from __future__ import annotations
 
+from flask import Flask
+from flask_login import current_user
 from sqlalchemy import update
 
 from app.audit.services import record
-from app.content.model import Course
+from app.content.model import Course, Quiz
 from app.events import course_completed, lesson_completed, quiz_graded
 from app.extensions import db
 from app.learning.models import Enrollment
 from app.learning.services import completed_lessons
-from app.quizzes.services import counted_results
+from app.quizzes.services import counted_results, counted_results_of
 from app.timeutil import utcnow
 
 
@@ -27,6 +29,26 @@ def missing_quiz_ids(enrollment: Enrollment, course: Course) -> list[str]:
     """Required quizzes of COURSE not passed yet, in course order."""
     passed = passed_quiz_ids(enrollment, course)
     return [qid for qid in course.required_quiz_ids if qid not in passed]
+
+
+def quizzes_to_pass(course: Course, progress) -> list[Quiz]:
+    """Required quizzes the current user has not passed, once every lesson is done.
+
+    What the progress panels show when "5 de 5 lecciones" is not yet a completed course.
+    """
+    if (
+        not current_user.is_authenticated
+        or progress.completed
+        or progress.total == 0
+        or progress.done_count < progress.total
+    ):
+        return []
+    passed = {qid for qid, ok in counted_results_of(current_user.id, course).items() if ok}
+    return [
+        course.quizzes[qid]
+        for qid in course.required_quiz_ids
+        if qid not in passed and qid in course.quizzes
+    ]
 
 
 def check_completion(enrollment: Enrollment, course: Course) -> bool:
@@ -57,7 +79,8 @@ def _on_progress(_sender, *, enrollment: Enrollment, course: Course, **_extra) -
     check_completion(enrollment, course)
 
 
-def connect() -> None:
-    """Listen to progress (called by create_app; connecting twice changes nothing)."""
-    lesson_completed.connect(_on_progress)
+def connect(app: Flask) -> None:
+    """Listen to progress, and give templates quizzes_to_pass (called by create_app)."""
+    lesson_completed.connect(_on_progress)  # connecting twice changes nothing
     quiz_graded.connect(_on_progress)
+    app.jinja_env.globals["quizzes_to_pass"] = quizzes_to_pass

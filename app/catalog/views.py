@@ -74,16 +74,12 @@ def course_full(slug: str):
     for lesson in course.lessons:
         use_easy = easy and lesson.easy_read is not None
         parts = []
-        for block in lesson.easy_read if use_easy else lesson.body:
+        for block in lesson.blocks(use_easy):
             if hasattr(block, "quiz_id"):
                 parts.append(course.quizzes.get(block.quiz_id))
             else:
                 parts.append(for_full_page(block.html, course.slug, lesson.slug, slugs))
-        shown = {p.id for p in parts if hasattr(p, "questions")}
-        # The easy-read text may leave the quiz out: the reader still needs to know it is there.
-        parts += [
-            course.quizzes[q] for q in lesson.quiz_ids if q not in shown and q in course.quizzes
-        ]
+        parts += [course.quizzes.get(q) for q in lesson.quizzes_left_out(use_easy)]
         lessons.append((lesson, use_easy, [p for p in parts if p is not None]))
     intro = for_full_page(course.intro_html, course.slug, "intro", slugs)
     return render_template(

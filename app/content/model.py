@@ -113,6 +113,16 @@ class Lesson:
     easy_read_text: str = ""
     path: str = ""
 
+    def blocks(self, easy: bool) -> tuple[Block, ...]:
+        """The blocks of the version asked for (the full text when there is no easy read)."""
+        return self.easy_read if easy and self.easy_read is not None else self.body
+
+    def quizzes_left_out(self, easy: bool) -> tuple[str, ...]:
+        """Quizzes of this lesson that the version's text does not place (an easy-read text may
+        leave them out): the reader still needs them, after the text."""
+        placed = {b.quiz_id for b in self.blocks(easy) if isinstance(b, QuizBlock)}
+        return tuple(q for q in self.quiz_ids if q not in placed)
+
 
 @dataclass(frozen=True)
 class CompletionRule:

@@ -19,8 +19,6 @@ from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.timeutil import utcnow
 
-# Called with (enrollment, course) once, right after a course is recorded as completed.
-
 
 @dataclass(frozen=True)
 class Progress:

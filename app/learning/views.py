@@ -66,11 +66,9 @@ def lesson(slug: str, lesson_slug: str):
     previous = course.lessons[index - 1] if index > 0 else None
     following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
     easy = lesson.easy_read is not None and reading_version() == "facil"
-    blocks = lesson.easy_read if easy else lesson.body
-    placed = {b.quiz_id for b in blocks if hasattr(b, "quiz_id")}
-    # The easy-read text may leave the lesson's quizzes out: keep their cards all the same.
+    blocks = lesson.blocks(easy)
     extra_quizzes = [
-        course.quizzes[q] for q in lesson.quiz_ids if q not in placed and q in course.quizzes
+        course.quizzes[q] for q in lesson.quizzes_left_out(easy) if q in course.quizzes
     ]
     audio = lesson_audio(course, lesson, easy)
     done = lesson.slug in progress.done

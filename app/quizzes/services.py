@@ -28,10 +28,15 @@ def counted_results(enrollment: Enrollment, course: Course) -> dict[str, bool]:
 
     The course decides which attempt counts: the best one or the last one.
     """
+    return counted_results_of(enrollment.user_id, course)
+
+
+def counted_results_of(user_id: int, course: Course) -> dict[str, bool]:
+    """counted_results() for a user id (the pages hold a summary, not the enrolment row)."""
     rows = db.session.execute(
         select(QuizAttempt.quiz_id, QuizAttempt.number, QuizAttempt.percent, QuizAttempt.passed)
         .where(
-            QuizAttempt.user_id == enrollment.user_id,
+            QuizAttempt.user_id == user_id,
             QuizAttempt.course_slug == course.slug,
             QuizAttempt.state == "submitted",
         )

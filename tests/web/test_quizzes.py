@@ -401,3 +401,23 @@ def test_simultaneous_starts_open_one_attempt(app, make_user, course, repeat):
     assert len(set(ids)) == 1
     with app.app_context():
         assert count(QuizAttempt) == 1
+
+
+def test_all_lessons_done_but_a_quiz_missing_says_which(client, participant, course):
+    """Issue 15: "5 de 5 lecciones" and nothing happening is explained, with a link."""
+    lessons = course.lessons
+    for lesson in lessons:
+        if lesson.kind != "quiz":
+            client.post(f"/cursos/{COURSE}/{lesson.slug}/completar")
+    submit(client, start(client, FINAL), correct_form(course.quizzes[FINAL]))
+    course_page = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
+    lesson_page = client.get(f"/cursos/{COURSE}/{lessons[0].slug}").get_data(as_text=True)
+    for html in (course_page, lesson_page):
+        assert f"{len(lessons)} de {len(lessons)} lecciones completadas" in html
+        assert "Para terminar el curso te falta aprobar esta prueba:" in html
+        assert f'href="/cursos/{COURSE}/pruebas/{QUIZ}"' in html
+        assert course.quizzes[QUIZ].title in html
+    # Passing it completes the course, and the notice goes away.
+    submit(client, start(client, QUIZ), correct_form(course.quizzes[QUIZ]))
+    html = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
+    assert "te falta aprobar" not in html
