@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.accounts.services import create_user
+from app.accounts.services import create_user, set_disability
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
@@ -83,6 +83,13 @@ COURSES_FOR_KIND = {
     "cooperative": ("cooperativismo", "gestion-y-administracion"),
 }
 TEAM_SIZE = 3
+# People of the cast whose disability the stories name (courses/PERSONAJES.md): in the demo
+# they declared it in their profile, so the coordinator's inclusion counts are not empty.
+DECLARED_DISABILITY = frozenset(
+    {"Hernán", "Marisol", "Tomás", "Sofía", "Patricio", "Ana", "Sergio", "Fernanda", "Camila",
+     "Andrés", "Francisca", "Mauricio", "Ramón", "Esteban", "Víctor", "Gloria", "Jorge",
+     "Valentina", "Cristián", "Nicolás"}
+)  # fmt: skip
 # Where each person is, in turn: most groups have a bit of everything.
 JOURNEYS = ("completed", "halfway", "failed_quiz", "enrolled", "completed", "halfway", "completed")
 
@@ -204,6 +211,9 @@ def _build_people(network: _Network, accounts: dict) -> dict:
                 username=f"{_ascii(first)}.{_ascii(last)}.demo-{n + 1}",
             )
             add_member(group, user)
+            if first in DECLARED_DISABILITY:
+                # Self-declared, with consent, as a person does in their profile.
+                set_disability(user, "yes", consent=True)
             journey = JOURNEYS[(n + i) % len(JOURNEYS)]
             for j, course in enumerate(courses[: 1 + (n % 2)]):
                 # The second course, when there is one, is always just begun.
@@ -264,10 +274,18 @@ def _do_lesson(
 
 
 def _spread_dates(user: User, start) -> None:
-    """Move a person's enrolments back in time, so the charts show months, not one day."""
+    """Move a person's records back in time, so the charts show months, not one day."""
     for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id == user.id)):
         enrollment.enrolled_at = start
         enrollment.last_activity_at = start + timedelta(days=3)
+        if enrollment.completed_at is not None:
+            finished = start + timedelta(days=4)
+            enrollment.completed_at = enrollment.last_activity_at = finished
+            for certificate in db.session.scalars(
+                select(Certificate).where(Certificate.enrollment_id == enrollment.id)
+            ):
+                certificate.issued_at = finished
+                certificate.completed_on = finished.date()
 
 
 def _revoke_one(admin: User, completed: list[tuple[User, Course]]) -> None:

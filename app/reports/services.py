@@ -310,6 +310,7 @@ class ParticipantRecord:
     groups: list  # the person's groups that the staff member sees
     titles: dict[str, str]  # course slug -> title
     lesson_totals: dict[str, int]  # course slug -> number of lessons now
+    quiz_titles: dict[tuple[str, str], str]  # (course slug, quiz id) -> title
 
 
 def participant_record(actor: User, person: User) -> ParticipantRecord:
@@ -334,6 +335,11 @@ def participant_record(actor: User, person: User) -> ParticipantRecord:
         [g for g in groups if g.id in member_of],
         titles={slug: c.title for slug, c in courses.items()},
         lesson_totals={slug: len(c.lessons) for slug, c in courses.items()},
+        quiz_titles={
+            (slug, qid): quiz.title
+            for slug, c in courses.items()
+            for qid, quiz in c.quizzes.items()
+        },
     )
 
 

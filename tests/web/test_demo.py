@@ -53,9 +53,18 @@ def test_demo_network_has_people_at_every_point(demo):
     assert revoked == 1
     asked = _scalar(select(func.count(User.id)).where(User.deletion_requested_at.isnot(None)))
     assert asked == 1
-    # Enrolments are spread over months, not all on one day.
+    # Enrolments and completions are spread over months, not all on one day.
     days = {e.date() for e in db.session.scalars(select(Enrollment.enrolled_at))}
     assert len(days) >= 10
+    months = {
+        (d.year, d.month)
+        for d in db.session.scalars(
+            select(Enrollment.completed_at).where(Enrollment.completed_at.isnot(None))
+        )
+    }
+    assert len(months) >= 2
+    declared = _scalar(select(func.count(User.id)).where(User.disability_declared.is_(True)))
+    assert declared >= 10
 
 
 def test_every_role_sees_data_on_the_first_run(app, demo):
