@@ -13,20 +13,23 @@ from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
 from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from app.content import check_paths, format_problems
+from app.content.loader import course_folders
+from app.content.model import Course, Problem
 from app.content.narration import narrate_lesson
+from app.content.problems import plural
 from app.course_store import get_store
 from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
 
-courses_cli = AppGroup("courses", help="Check, load and sync the Markdown courses.")
+courses_cli = AppGroup("courses", help="Revisa y publica los cursos de la carpeta courses/.")
 
 
 @courses_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def courses_check(paths: tuple[Path, ...], fmt: str) -> None:
-    """Check course files; print path:line: problems; exit 1 if any error."""
+    """Revisa los cursos: muestra archivo:línea: problema; termina con 1 si hay errores."""
     targets = list(paths) or [Path(current_app.config["COURSES_DIR"])]
     problems = check_paths(targets)
     output = format_problems(problems, fmt=fmt)
@@ -38,24 +41,48 @@ def courses_check(paths: tuple[Path, ...], fmt: str) -> None:
 
 @courses_cli.command("sync")
 def courses_sync() -> None:
-    """Load every course, keep the last good version of broken ones, report what happened."""
+    """Publica los cursos: uno con errores sigue mostrando su última versión buena."""
 
     store = get_store()
     store.load()
     problems = store.problems
-    errors = [p for p in problems if p.severity == "error"]
-    for course in store.all():
-        click.echo(
-            f"{course.slug}: {course.status} v{course.version} ({len(course.lessons)} lessons)"
-        )
+    slugs = sorted(
+        {f.name for f in course_folders(store.source_dir)} | {c.slug for c in store.all()}
+    )
+    for slug in slugs:
+        click.echo(sync_line(slug, store.get(slug), problems))
     if problems:
         click.echo(format_problems(problems, fmt="text"))
-    if errors:
+    click.echo(
+        "Los servidores que ya están funcionando cargan los cursos al arrancar: recárgalos "
+        "(kill -HUP <pid de gunicorn>, o systemctl reload) para que muestren estos cambios."
+    )
+    if any(p.severity == "error" for p in problems):
         click.echo(
-            f"{len(errors)} error(s): courses with errors keep serving their last good version.",
+            "Hay cursos con errores: no se publicaron. Corrígelos (flask courses check) y vuelve "
+            "a ejecutar flask courses sync.",
             err=True,
         )
         sys.exit(1)
+
+
+def sync_line(slug: str, course: Course | None, problems: tuple[Problem, ...]) -> str:
+    """What `flask courses sync` did with one course, in one line a trainer can act on."""
+    errors = sum(1 for p in problems if p.severity == "error" and p.path.split("/")[0] == slug)
+    if course is None:
+        return (
+            f"{slug}: NO publicado: tiene {plural(errors, 'error', 'errores')} y no hay una "
+            "versión anterior buena, así que no se muestra"
+        )
+    served = f"versión {course.version}, {plural(len(course.lessons), 'lección', 'lecciones')}"
+    if errors:
+        return (
+            f"{slug}: NO publicado: tiene {plural(errors, 'error', 'errores')}; se sigue "
+            f"mostrando la última versión buena ({served})"
+        )
+    if course.status == "draft":
+        return f"{slug}: borrador, solo lo ven las personas formadoras ({served})"
+    return f"{slug}: publicado ({served})"
 
 
 @courses_cli.command("narrate")

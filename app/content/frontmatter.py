@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,8 @@ class FrontMatter:
     lines: dict[str, int]
     start: int  # line of the opening --- (1-based), 0 when absent
     body_start: int  # 0-based index of the first body line
+    # The header could not be read (error already reported): its keys are unknown, not missing.
+    broken: bool = False
 
 
 def split_front_matter(lines: list[str], display: str, rep: Reporter) -> tuple[list[str], int]:
@@ -42,9 +45,10 @@ def split_front_matter(lines: list[str], display: str, rep: Reporter) -> tuple[l
 
 def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMatter:
     """Parse the front matter; report YAML errors at their line in the file."""
+    reported = len(rep.problems)
     yaml_lines, body_start = split_front_matter(lines, display, rep)
     start = 1 if body_start else 0
-    fm = FrontMatter({}, {}, start, body_start)
+    fm = FrontMatter({}, {}, start, body_start, broken=len(rep.problems) > reported)
     if not yaml_lines or not "".join(yaml_lines).strip():
         return fm
     text = "\n".join(yaml_lines)
@@ -57,16 +61,9 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
         items = list(node.value) if isinstance(node, yaml.MappingNode) else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = (mark.line + 2) if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "formato no válido"
-        rep.error(
-            display,
-            line,
-            "front-matter-yaml",
-            f"error de formato en la cabecera: {problem}; revisa los dos puntos, las comillas "
-            "y la sangría",
-        )
+        index, message = explain_yaml_error(exc, yaml_lines)
+        rep.error(display, index + 2, "front-matter-yaml", message)
+        fm.broken = True
         return fm
     except (ValueError, TypeError, OverflowError) as exc:
         # PyYAML builds dates itself: "2001-13-45" scans as a date and fails when built.
@@ -77,6 +74,7 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
             f"valor no válido en la cabecera ({exc}); si es una fecha, escríbela como "
             "AAAA-MM-DD o entre comillas",
         )
+        fm.broken = True
         return fm
     finally:
         loader.dispose()
@@ -87,6 +85,7 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
             "front-matter-not-mapping",
             "la cabecera debe ser una lista de 'clave: valor' (por ejemplo, titulo: Mi lección)",
         )
+        fm.broken = True
         return fm
     key_lines: dict[str, int] = {}
     seen: set[str] = set()
@@ -110,6 +109,86 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
         fm.values[key] = value
         fm.lines[key] = line
     return fm
+
+
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^:#\s][^:#]*?)\s*:\s+(.*?)\s*$")
+_YAML_PREFIX = "error de formato en la cabecera: "
+
+
+def _quote(value: str) -> str:
+    """VALUE as a YAML quoted string an author can copy."""
+    if '"' not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def explain_yaml_error(exc: yaml.YAMLError, yaml_lines: list[str]) -> tuple[int, str]:
+    """The 0-based header line of a YAML syntax error and what to do, in plain Spanish."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    # Where the author must look: an unclosed quote or bracket opens on the context line, a line
+    # without ':' is the one before the scanner noticed.
+    use_context = context_mark is not None and (
+        "quoted scalar" in context or "flow" in context or "could not find expected ':'" in problem
+    )
+    mark = context_mark if use_context else (problem_mark or context_mark)
+    index = min(mark.line, len(yaml_lines) - 1) if mark is not None else 0
+    index = max(index, 0)
+    text = yaml_lines[index] if yaml_lines else ""
+    found = _KEY_VALUE.match(text)
+    key, value = (found.group(1), found.group(2)) if found else ("titulo", "…")
+    quoted = f"{key}: {_quote(value)}"
+    if "\t" in text or "'\\t'" in problem:
+        why = "la línea tiene una tabulación; usa espacios para la sangría, no la tecla Tab"
+    elif "mapping values are not allowed" in problem and ":" in value:
+        why = (
+            f"el valor de '{key}' tiene dos puntos (:), que en la cabecera separan la clave del "
+            f"valor; escribe el valor entre comillas: {quoted}"
+        )
+    elif "mapping values are not allowed" in problem:
+        why = (
+            "esta línea tiene espacios al principio pero la línea de arriba no abre una lista; "
+            "borra los espacios del principio (cada clave va al principio de su línea)"
+        )
+    elif "could not find expected ':'" in problem:
+        why = (
+            f"falta ':' en «{text.strip()}»; cada línea de la cabecera es clave: valor (por "
+            "ejemplo, minutos: 10), y un texto largo va entero en la misma línea"
+        )
+    elif "quoted scalar" in context:
+        why = (
+            "las comillas que se abren en esta línea no se cierran; agrega la comilla de cierre "
+            "al final del valor"
+        )
+    elif "flow" in context:
+        why = (
+            f"el valor de '{key}' empieza con [ o {{ y no se cierra; si es un texto, escríbelo "
+            f"entre comillas: {quoted}"
+        )
+    elif (
+        "cannot start any token" in problem
+        or "undefined alias" in problem
+        or ("sequence entries are not allowed" in problem)
+    ):
+        first = value[:1] or "ese carácter"
+        why = (
+            f"el valor de '{key}' no puede empezar con {first}; escríbelo entre comillas: {quoted}"
+        )
+    elif "but found '<scalar>'" in problem and value[:1] in ("'", '"'):
+        why = (
+            "hay texto después de las comillas de cierre; pon todo el valor entre las comillas: "
+            f'{key}: "{value.replace(value[0], "")}"'
+        )
+    elif "expected <block end>" in problem or "block" in context:
+        why = (
+            "revisa la sangría: cada clave va al principio de la línea, y las líneas '- ' de una "
+            "lista van debajo de su clave, todas con los mismos espacios (por ejemplo, dos)"
+        )
+    else:
+        why = "revisa los dos puntos, las comillas y la sangría de esta línea"
+    return index, _YAML_PREFIX + why
 
 
 Validator = Callable[[Any], Any]
@@ -173,7 +252,7 @@ def check_fields(
         except ValueError as exc:
             rep.error(display, line, "front-matter-bad-value", f"'{key}': {exc}")
     for key, field in schema.items():
-        if field.required and key not in fm.values:
+        if field.required and key not in fm.values and not fm.broken:
             message = f"falta la clave '{key}' en la cabecera; agrégala (por ejemplo, {key}: ...)"
             if field.required == "error":
                 rep.error(display, header_line, "front-matter-missing-key", message)

@@ -74,3 +74,45 @@ def long_sentences(children: list[Any]) -> list[int]:
     if words > EASY_READ_MAX_WORDS:
         found.append(start_line)
     return found
+
+
+SOURCES_HEADING = "fuentes"
+
+
+def missing_sources(headings: Any) -> tuple[str, str] | None:
+    """(code, message) when a lesson has no "## Fuentes" section, else None.
+
+    HEADINGS are the (level, id, text) of the full version. Every lesson says where its facts
+    come from (laws, guides, interviews) so a participant or a trainer can check them.
+    """
+    for level, _hid, text in headings:
+        if level == 2 and _norm(text).startswith(SOURCES_HEADING):
+            return None
+    return (
+        "sources-missing",
+        "la lección no tiene la sección «## Fuentes»; agrégala al final con de dónde sale la "
+        "información (leyes, guías, páginas web, entrevistas), una por línea",
+    )
+
+
+def unpublished_file(rel: str) -> tuple[str, str]:
+    """(code, message) for a file in the course folder whose type is never published."""
+    name = rel.rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext == "md" and "/" in rel:
+        message = (
+            "este archivo no se publica: las lecciones van directamente en la carpeta del curso, "
+            "no en subcarpetas; muévelo junto a course.md"
+        )
+    elif ext == "svg":
+        message = (
+            "este tipo de archivo no se publica (.svg puede llevar código); guárdalo como .png "
+            "o .jpg"
+        )
+    else:
+        kind = f" (.{ext})" if ext else " (sin extensión)"
+        message = (
+            f"este tipo de archivo no se publica{kind}; conviértelo a uno permitido (jpg, png, "
+            "mp3, mp4, vtt, pdf, txt...) o sácalo de la carpeta"
+        )
+    return "media-not-served", message

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from .frontmatter import (
 )
 from .langtags import valid_lang
 from .limits import check_limits
+from .lint import missing_sources, unpublished_file
 from .model import (
     Block,
     CompletionRule,
@@ -45,8 +46,15 @@ from .model import (
 )
 from .problems import Reporter
 from .quiz_lint import check_quizzes
-from .quiz_parser import parse_quiz, valid_quiz_id
-from .renderer import MEDIA_EXT, PageContext, container_name, render_page
+from .quiz_parser import parse_easy_wording, parse_quiz, valid_quiz_id
+from .renderer import (
+    MEDIA_EXT,
+    PageContext,
+    SectionIndex,
+    container_name,
+    parse,
+    render_page,
+)
 from .source import decode_source, read_source
 from .textutil import norm_key
 
@@ -54,6 +62,7 @@ COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 EASY_FILE = re.compile(r"^(\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.lf\.md$")
 _QUESTION_HEADING = re.compile(r"^\s{0,3}#{2,6}\s+\S")
+_EASY_QUIZ_OPEN = re.compile(r"^\s{0,3}:{3,}\s*prueba\b", re.IGNORECASE)
 NARRATION_EXT = (".mp3", ".ogg")
 
 
@@ -230,6 +239,7 @@ class _CourseLoader:
         self.quizzes: dict[str, Quiz] = {}
         self.quiz_lines: dict[str, str] = {}
         self.sources: dict[str, bytes] = {}  # bytes of the .md files, read once while hashing
+        self.sections = SectionIndex()  # heading ids and #links of every page, checked at the end
 
     def display(self, path: Path) -> str:
         # Same as _display(path, self.root), without resolving every file's path again: a file
@@ -263,6 +273,7 @@ class _CourseLoader:
             files=self.files,
             lesson_slugs=self.lesson_slugs,
             language=self.language,
+            sections=self.sections,
             **kwargs,
         )
 
@@ -307,6 +318,7 @@ class _CourseLoader:
                 lesson = None
             if lesson is not None:
                 built.append(lesson)
+        self.sections.check(self.rep)  # links to #sections, now that every page is read
         check_quizzes(self.quizzes.values(), self.rep)  # course-wide answer patterns
         completion = course_meta.get("aprobacion", CompletionRule())
         if completion.quizzes == "listed":
@@ -372,7 +384,11 @@ class _CourseLoader:
         lessons: list[_LessonFile] = []
         easy: dict[str, Path] = {}
         for rel in all_files:
-            if "/" in rel or _hidden(rel):
+            if _hidden(rel):
+                continue
+            if "/" in rel:
+                if Path(rel).suffix.lower() not in MEDIA_EXT:
+                    self.rep.warning(self.display(self.folder / rel), 0, *unpublished_file(rel))
                 continue
             path = self.folder / rel
             if rel == "course.md":
@@ -393,13 +409,7 @@ class _CourseLoader:
                     "(por ejemplo, 01-comunicacion.md)",
                 )
             elif Path(rel).suffix.lower() not in MEDIA_EXT:
-                self.rep.warning(
-                    self.display(path),
-                    0,
-                    "media-not-served",
-                    "este tipo de archivo no se publica; conviértelo a uno permitido "
-                    "(jpg, png, mp3, mp4, vtt, pdf, txt...) o sácalo de la carpeta",
-                )
+                self.rep.warning(self.display(path), 0, *unpublished_file(rel))
         lessons.sort(key=lambda lf: (lf.number, lf.slug))
         seen: dict[int, _LessonFile] = {}
         expected = 1
@@ -503,7 +513,7 @@ class _CourseLoader:
                     f"esta lección tiene un bloque ::: lectura-facil y además el archivo "
                     f"{lf.easy_path.name}; deja solo uno de los dos",
                 )
-            easy_blocks = self._easy_file(lf.easy_path, ctx)
+            easy_blocks = self._easy_file(lf.easy_path, ctx, quiz_ids)
         elif easy_blocks is None and not is_quiz:
             self.rep.warning(
                 display,
@@ -513,6 +523,8 @@ class _CourseLoader:
                 f"o un archivo {lf.slug}.lf.md",
             )
         del easy_plain_start
+        if not is_quiz and (no_sources := missing_sources(ctx.headings)):
+            self.rep.warning(display, 0, *no_sources)
         return Lesson(
             slug=lf.slug,
             number=lf.number,
@@ -539,7 +551,7 @@ class _CourseLoader:
                     found.append(Media("audio", rel, easy_read=bool(suffix)))
         return tuple(found)
 
-    def _easy_file(self, path: Path, lesson_ctx: PageContext) -> list[Block]:
+    def _easy_file(self, path: Path, lesson_ctx: PageContext, quiz_ids: list[str]) -> list[Block]:
         display = self.display(path)
         lines = self.read(path, display)
         if lines is None:
@@ -548,12 +560,89 @@ class _CourseLoader:
         check_fields(fm, EASY_SCHEMA, display, self.rep)
         ctx = self.ctx(display, heading_ids=lesson_ctx.heading_ids, easy_read=True)
         ctx.easy_plain = lesson_ctx.easy_plain
-        page = render_page(_blank_front_matter(lines, fm), ctx, allow_easy_read=False)
-        if not page.body:
+        body_lines = _blank_front_matter(lines, fm)
+        blocks: list[Block] = []
+        done = 0  # lines before this one are rendered
+        # A ::: prueba block here is the easy-read wording of one of the lesson's quizzes: the
+        # text around it is rendered in pieces so the quiz card sits where the author put it.
+        for start, end, quiz_block in self._easy_quizzes(body_lines, ctx, quiz_ids):
+            piece = [""] * done + body_lines[done:start]
+            blocks += render_page(piece, ctx, allow_easy_read=False).body
+            blocks += quiz_block
+            done = end + 1
+        piece = [""] * done + body_lines[done:]
+        blocks += render_page(piece, ctx, allow_easy_read=False).body
+        if not blocks:
             self.rep.error(
                 display, 0, "easy-read-empty", "la versión de lectura fácil está vacía; escríbela"
             )
-        return page.body
+        return blocks
+
+    def _easy_quizzes(
+        self, lines: list[str], ctx: PageContext, quiz_ids: list[str]
+    ) -> list[tuple[int, int, list[Block]]]:
+        """Read each top-level ::: prueba block of an easy-read file as the easy-read wording
+        of the lesson's quiz with that id (or, without an id, of the quiz in the same place):
+        (first line index, last line index, the quiz's block or nothing)."""
+        if not any(_EASY_QUIZ_OPEN.match(text) for text in lines):
+            return []  # most files have none: parse them once, in render_page
+        found: list[tuple[int, int, list[Block]]] = []
+        seen: dict[str, int] = {}
+        tokens = parse(lines)
+        for tok in tokens:
+            if tok.type != "container_generic_open" or tok.level != 0 or not tok.map:
+                continue
+            name, rest = container_name(tok)
+            if name != "prueba":
+                continue
+            start, end = tok.map[0], min(tok.map[1], len(lines) - 1)
+            line = start + 1
+            if not _container_closed_at(lines, end, tok.markup):
+                ctx.error(
+                    line,
+                    "container-unclosed",
+                    f"el bloque ::: prueba no se cierra; agrega una línea {tok.markup} al final "
+                    "del bloque",
+                )
+            words = rest.split()
+            position = len(found)
+            quiz_id = (
+                words[0] if words else (quiz_ids[position] if position < len(quiz_ids) else "")
+            )
+            found.append((start, end, []))
+            if quiz_id not in quiz_ids:
+                ctx.error(
+                    line,
+                    "quiz-easy-unknown",
+                    (
+                        f"la lección no tiene una prueba con el id '{quiz_id}'; "
+                        if quiz_id
+                        else "la lección no tiene una prueba para este bloque; "
+                    )
+                    + "en lectura fácil, ::: prueba lleva el id de una prueba de la lección "
+                    "(el mismo que en la versión completa)",
+                )
+                continue
+            if quiz_id in seen:
+                ctx.error(
+                    line,
+                    "quiz-easy-duplicate",
+                    f"la prueba '{quiz_id}' ya tiene su versión de lectura fácil en la línea "
+                    f"{seen[quiz_id]}; deja una sola",
+                )
+                continue
+            seen[quiz_id] = line
+            full = self.quizzes.get(quiz_id)
+            if full is None:
+                continue  # the full quiz has errors, already reported
+            plain_before = len(ctx.easy_plain)
+            qlines = [(n + 1, lines[n]) for n in range(start + 1, end)]
+            easy = parse_easy_wording(qlines, ctx, full=full, line=line)
+            del ctx.easy_plain[plain_before:]  # quiz text is not lesson prose (narration)
+            if easy is not None:
+                self.quizzes[quiz_id] = replace(full, easy_read=easy)
+                found[-1][2].append(QuizBlock(quiz_id))
+        return found
 
     def _register_quiz(self, quiz_id: str, display: str, line: int) -> bool:
         if not valid_quiz_id(quiz_id):
@@ -666,6 +755,11 @@ class _CourseLoader:
             quiz_ids.append(quiz_id)
             blocks.append(QuizBlock(quiz_id))
         return blocks
+
+
+def _container_closed_at(lines: list[str], end: int, markup: str) -> bool:
+    text = lines[end].strip() if 0 <= end < len(lines) else ""
+    return bool(text) and set(text) == {":"} and len(text) >= len(markup)
 
 
 def _hidden(rel: str) -> bool:

@@ -83,10 +83,26 @@ class Quiz:
     intro_html: str = ""
     path: str = ""
     line: int = 0
+    # The same questions worded in easy read (from the lesson's .lf.md): the loader checked that
+    # they correspond one to one (same keys, kinds, options and answer keys), so they only
+    # change what a reader sees. Grading always uses this quiz's own questions.
+    easy_read: Quiz | None = None
 
     @property
     def max_score(self) -> int:
         return sum(q.points for q in self.questions)
+
+    def wording(self, easy: bool) -> Quiz:
+        """The quiz as a reader of the easy-read version (EASY) or of the full text sees it."""
+        return self.easy_read if easy and self.easy_read is not None else self
+
+    def worded(self, question: Question, easy: bool) -> Question:
+        """QUESTION of this quiz in the wording of the version the reader reads."""
+        if easy and self.easy_read is not None:
+            for candidate in self.easy_read.questions:
+                if candidate.key == question.key:
+                    return candidate
+        return question
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line, p.severity != "error", p.code))
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
+    """'1 error', '2 errores': the count and the word that agrees with it."""
     return f"{n} {one if n == 1 else many}"
 
 
@@ -40,7 +41,7 @@ def summary(problems: Iterable[Problem]) -> str:
     warnings = len(items) - errors
     if not items:
         return "Todo bien: 0 errores, 0 avisos."
-    return f"{_plural(errors, 'error', 'errores')}, {_plural(warnings, 'aviso', 'avisos')}."
+    return f"{plural(errors, 'error', 'errores')}, {plural(warnings, 'aviso', 'avisos')}."
 
 
 def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:

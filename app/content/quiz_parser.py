@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .frontmatter import parse_bool, v_attempts, v_percent, v_positive_int
+from .grading import normalize_text_answer
 from .model import Option, Question, QuestionKind, Quiz
 from .renderer import PageContext, render_inline
 from .textutil import norm_key, suggest
@@ -30,7 +32,7 @@ KINDS: dict[str, QuestionKind] = {
     "texto": "text",
     "orden": "ordering",
 }
-_TRUE_FALSE = ("verdadero", "falso")
+_TRUE_FALSE_NAMES = ("falso", "verdadero")  # sorted
 
 
 @dataclass
@@ -92,6 +94,37 @@ def parse_quiz(
     intro_html: str = "",
 ) -> Quiz | None:
     """Parse the lines of a quiz; report problems; return None when it has no questions."""
+    block_settings, drafts = _read(lines, ctx, allow_settings=allow_settings)
+    values = dict(settings or {})
+    values.update(parse_settings(block_settings, ctx))
+    questions = []
+    for n, draft in enumerate(drafts, start=1):
+        question = _finish(draft, f"p{n}", ctx)
+        if question is not None:
+            questions.append(question)
+    if not drafts:
+        ctx.error(
+            line,
+            "quiz-empty",
+            "la prueba no tiene preguntas; cada pregunta empieza con ### ¿Pregunta?",
+        )
+        return None
+    return Quiz(
+        id=quiz_id,
+        title=values.pop("title", title),
+        questions=tuple(questions),
+        lesson_slug=lesson_slug,
+        intro_html=intro_html,
+        path=ctx.display,
+        line=line,
+        **values,
+    )
+
+
+def _read(
+    lines: list[tuple[int, str]], ctx: PageContext, *, allow_settings: bool
+) -> tuple[dict[str, tuple[int, Any]], list[_Draft]]:
+    """Split a quiz's lines into its settings {key: (line, value)} and one draft per question."""
     block_settings: dict[str, tuple[int, Any]] = {}
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -128,30 +161,7 @@ def parse_quiz(
                 _unrecognised(ctx, lineno, text)
             continue
         _question_line(current, lineno, text, ctx)
-    values = dict(settings or {})
-    values.update(parse_settings(block_settings, ctx))
-    questions = []
-    for n, draft in enumerate(drafts, start=1):
-        question = _finish(draft, f"p{n}", ctx)
-        if question is not None:
-            questions.append(question)
-    if not drafts:
-        ctx.error(
-            line,
-            "quiz-empty",
-            "la prueba no tiene preguntas; cada pregunta empieza con ### ¿Pregunta?",
-        )
-        return None
-    return Quiz(
-        id=quiz_id,
-        title=values.pop("title", title),
-        questions=tuple(questions),
-        lesson_slug=lesson_slug,
-        intro_html=intro_html,
-        path=ctx.display,
-        line=line,
-        **values,
-    )
+    return block_settings, drafts
 
 
 def _unrecognised(ctx: PageContext, lineno: int, text: str) -> None:
@@ -239,28 +249,75 @@ def _letter(n: int) -> str:
     return letters[n] if n < 26 else f"o{n + 1}"
 
 
-def _finish(q: _Draft, key: str, ctx: PageContext) -> Question | None:
-    ok = True
+# --- one question: common parts, its kind, then the validator of that kind ----------------------
+
+# What a kind's validator builds: the options (or ordering steps) and the accepted text answers;
+# None when the question has an error (already reported).
+_Built = tuple[tuple[Option, ...], tuple[str, ...]] | None
+
+
+def _finish(
+    q: _Draft, key: str, ctx: PageContext, *, kind_default: QuestionKind | None = None
+) -> Question | None:
+    """Build the question of a draft, or report why it cannot be built and return None.
+
+    KIND_DEFAULT is the kind when the draft has no Tipo: (an easy-read wording takes the kind
+    of the full question); without it the kind is guessed from the options.
+    """
+    prompt_html, prompt_text = _prompt(q, ctx)
+    points = _points(q, ctx)
+    hint_html = _meta_html(q, "pista", ctx)
+    feedback_html = _meta_html(q, "retroalimentacion", ctx)
+    kind = _kind(q, ctx, kind_default)
+    if kind is None:
+        return None
+    built = VALIDATORS[kind](q, ctx)
+    if built is None or points is None:
+        return None
+    options, answers = built
+    return Question(
+        key=key,
+        kind=kind,
+        prompt_html=prompt_html,
+        prompt_text=prompt_text,
+        options=options,
+        answers=answers,
+        points=points,
+        hint_html=hint_html,
+        feedback_html=feedback_html,
+        line=q.line,
+    )
+
+
+def _prompt(q: _Draft, ctx: PageContext) -> tuple[str, str]:
     prompt_html, prompt_text = render_inline(q.title, ctx, q.line)
     extra = [render_inline(t, ctx, n) for n, t in q.prompt]
     if extra:
         prompt_html = "<br>".join([prompt_html, *(h for h, _ in extra)])
         prompt_text = " ".join([prompt_text, *(t for _, t in extra)])
-    points = 1
-    if "puntos" in q.meta:
-        line, value = q.meta["puntos"]
-        if value.strip().isdigit() and int(value) >= 1:
-            points = int(value)
-        else:
-            ctx.error(line, "quiz-bad-points", "Puntos debe ser un número entero desde 1")
-            ok = False
-    hint_html = feedback_html = ""
-    if "pista" in q.meta:
-        line, value = q.meta["pista"]
-        hint_html = render_inline(value, ctx, line)[0]
-    if "retroalimentacion" in q.meta:
-        line, value = q.meta["retroalimentacion"]
-        feedback_html = render_inline(value, ctx, line)[0]
+    return prompt_html, prompt_text
+
+
+def _points(q: _Draft, ctx: PageContext) -> int | None:
+    """The question's points (1 when not given); None when Puntos: is not valid."""
+    if "puntos" not in q.meta:
+        return 1
+    line, value = q.meta["puntos"]
+    if value.strip().isdigit() and int(value) >= 1:
+        return int(value)
+    ctx.error(line, "quiz-bad-points", "Puntos debe ser un número entero desde 1")
+    return None
+
+
+def _meta_html(q: _Draft, name: str, ctx: PageContext) -> str:
+    if name not in q.meta:
+        return ""
+    line, value = q.meta[name]
+    return render_inline(value, ctx, line)[0]
+
+
+def _kind(q: _Draft, ctx: PageContext, default: QuestionKind | None) -> QuestionKind | None:
+    """The kind written in Tipo:, else DEFAULT, else guessed from what the question holds."""
     kind: QuestionKind | None = None
     if "tipo" in q.meta:
         line, value = q.meta["tipo"]
@@ -280,126 +337,313 @@ def _finish(q: _Draft, key: str, ctx: PageContext) -> Question | None:
             "la pregunta mezcla opciones (- [ ]) con una lista numerada; usa solo una de las dos",
         )
         return None
-    if kind is None:
-        if q.options:
-            names = tuple(sorted(norm_key(o[2]) for o in q.options))
-            kind = "true_false" if names == ("falso", "verdadero") else "single"
-        elif q.items:
-            kind = "ordering"
-        elif q.answers:
-            kind = "text"
+    if kind is not None or default is not None:
+        return kind or default
+    if q.options:
+        names = tuple(sorted(norm_key(o[2]) for o in q.options))
+        return "true_false" if names == _TRUE_FALSE_NAMES else "single"
+    if q.items:
+        return "ordering"
+    if q.answers:
+        return "text"
+    ctx.error(
+        q.line,
+        "quiz-no-options",
+        "la pregunta no tiene opciones ni Respuesta:; agrega opciones - [ ] / - [x]",
+    )
+    return None
+
+
+def _choice_options(q: _Draft, ctx: PageContext) -> tuple[list[Option], bool]:
+    """The options of a choice question (keys a, b, c… in the written order), and whether
+    they are free of errors."""
+    ok = True
+    if q.items or q.answers:
+        ctx.error(
+            q.line,
+            "quiz-kind-mismatch",
+            "esta pregunta es de opciones: usa - [ ] y - [x], no lista numerada ni Respuesta:",
+        )
+        ok = False
+    options = []
+    for n, (line, correct, text, feedback) in enumerate(q.options):
+        if not text.strip():
+            ctx.error(line, "quiz-empty-option", "la opción está vacía; escribe su texto")
+            ok = False
+        html, plain = render_inline(text, ctx, line)
+        fb_html = " ".join(render_inline(t, ctx, ln)[0] for ln, t in feedback)
+        options.append(Option(_letter(n), html, plain, correct, fb_html))
+    return options, ok
+
+
+def _enough_options(q: _Draft, options: list[Option], ctx: PageContext) -> bool:
+    if len(options) >= 2:
+        return True
+    ctx.error(q.line, "quiz-few-options", "la pregunta necesita al menos 2 opciones")
+    return False
+
+
+def _correct_count(q: _Draft, options: list[Option], ctx: PageContext, *, one: bool) -> bool:
+    """Check that some option is right and, when ONE, that only one is."""
+    n_correct = sum(1 for o in options if o.correct)
+    if n_correct == 0:
+        ctx.error(
+            q.line,
+            "quiz-no-correct",
+            "la pregunta no tiene respuesta correcta; marca la correcta con - [x]",
+        )
+        return False
+    if one and n_correct > 1:
+        ctx.error(
+            q.line,
+            "quiz-many-correct",
+            f"pregunta de una sola respuesta con {n_correct} respuestas correctas; marca "
+            "solo una o usa Tipo: varias",
+        )
+        return False
+    return True
+
+
+def _check_single(q: _Draft, ctx: PageContext) -> _Built:
+    options, ok = _choice_options(q, ctx)
+    ok = _enough_options(q, options, ctx) and ok
+    ok = _correct_count(q, options, ctx, one=True) and ok
+    return (tuple(options), ()) if ok else None
+
+
+def _check_multiple(q: _Draft, ctx: PageContext) -> _Built:
+    options, ok = _choice_options(q, ctx)
+    ok = _enough_options(q, options, ctx) and ok
+    ok = _correct_count(q, options, ctx, one=False) and ok
+    return (tuple(options), ()) if ok else None
+
+
+def _check_true_false(q: _Draft, ctx: PageContext) -> _Built:
+    options, ok = _choice_options(q, ctx)
+    ok = _correct_count(q, options, ctx, one=True) and ok
+    names = tuple(sorted(norm_key(o.text) for o in options))
+    if names != _TRUE_FALSE_NAMES:
+        ctx.error(
+            q.line,
+            "quiz-true-false",
+            "una pregunta verdadero-falso lleva dos opciones: Verdadero y Falso",
+        )
+        ok = False
+    return (tuple(options), ()) if ok else None
+
+
+def _check_text(q: _Draft, ctx: PageContext) -> _Built:
+    ok = True
+    if q.options or q.items:
+        ctx.error(
+            q.line,
+            "quiz-kind-mismatch",
+            "una pregunta de texto no lleva opciones; escribe las respuestas con Respuesta:",
+        )
+        ok = False
+    answers = tuple(a.strip() for _, a in q.answers if a.strip())
+    for line, value in q.answers:
+        if not value.strip():
+            ctx.error(line, "quiz-empty-answer", "Respuesta: está vacía; escribe la respuesta")
+            ok = False
+    if not q.answers:
+        ctx.error(
+            q.line,
+            "quiz-no-answer",
+            "la pregunta de texto no tiene respuesta; agrega una línea Respuesta: ...",
+        )
+        ok = False
+    return ((), answers) if ok else None
+
+
+def _check_ordering(q: _Draft, ctx: PageContext) -> _Built:
+    ok = True
+    if q.options or q.answers:
+        ctx.error(
+            q.line,
+            "quiz-kind-mismatch",
+            "una pregunta de orden es una lista numerada 1. 2. 3. en el orden correcto",
+        )
+        ok = False
+    if len(q.items) < 2:
+        ctx.error(q.line, "quiz-few-options", "la pregunta de orden necesita al menos 2 pasos")
+        ok = False
+    numbers = [number for _, number, _ in q.items]
+    if numbers != list(range(1, len(numbers) + 1)):
+        ctx.error(
+            q.items[0][0] if q.items else q.line,
+            "quiz-order-numbers",
+            "numera los pasos 1, 2, 3... en el orden correcto",
+        )
+        ok = False
+    options = []
+    keys = _ordering_keys([t for _, _, t in q.items])
+    for k, (line, _number, text) in zip(keys, q.items, strict=True):
+        if not text.strip():
+            ctx.error(line, "quiz-empty-option", "el paso está vacío; escribe su texto")
+            ok = False
+        html, plain = render_inline(text, ctx, line)
+        options.append(Option(k, html, plain, True))
+    return (tuple(options), ()) if ok else None
+
+
+VALIDATORS: dict[QuestionKind, Callable[[_Draft, PageContext], _Built]] = {
+    "single": _check_single,
+    "multiple": _check_multiple,
+    "true_false": _check_true_false,
+    "text": _check_text,
+    "ordering": _check_ordering,
+}
+
+
+# --- easy-read wording of a quiz --------------------------------------------------------------
+
+KIND_NAMES: dict[QuestionKind, str] = {
+    "single": "una",
+    "multiple": "varias",
+    "true_false": "verdadero-falso",
+    "text": "texto",
+    "ordering": "orden",
+}
+
+
+def parse_easy_wording(
+    lines: list[tuple[int, str]], ctx: PageContext, *, full: Quiz, line: int
+) -> Quiz | None:
+    """Parse the easy-read wording of the quiz FULL, written with the same syntax.
+
+    The wording must correspond question by question (count, kind, number of options, answer
+    key) so that grading it would give the same result; every difference is an error. What the
+    wording leaves out (Tipo, Respuesta, a hint, a feedback) is taken from the full version.
+    Returns None when there is an error (reported).
+    """
+    block_settings, drafts = _read(lines, ctx, allow_settings=True)
+    ok = True
+    for key, (lineno, _value) in block_settings.items():
+        if key != "titulo":
+            ctx.error(
+                lineno,
+                "quiz-easy-setting",
+                f"'{key}' no va en la versión de lectura fácil: la prueba se corrige con los "
+                "ajustes de la versión completa; aquí solo vale Titulo:",
+            )
+            ok = False
+    title = parse_settings({k: v for k, v in block_settings.items() if k == "titulo"}, ctx)
+    if len(drafts) != len(full.questions):
+        ctx.error(
+            line,
+            "quiz-easy-count",
+            f"la versión de lectura fácil de la prueba '{full.id}' tiene {len(drafts)} "
+            f"preguntas y la versión completa tiene {len(full.questions)} ({full.path}:"
+            f"{full.line}); escribe las mismas preguntas, en el mismo orden",
+        )
+        return None
+    questions = []
+    for n, (draft, original) in enumerate(zip(drafts, full.questions, strict=True), start=1):
+        question = _easy_question(draft, original, n, ctx)
+        if question is None:
+            ok = False
         else:
-            ctx.error(
-                q.line,
-                "quiz-no-options",
-                "la pregunta no tiene opciones ni Respuesta:; agrega opciones - [ ] / - [x]",
-            )
-            return None
-    options: list[Option] = []
-    answers: tuple[str, ...] = ()
-    if kind in ("single", "multiple", "true_false"):
-        if q.items or q.answers:
-            ctx.error(
-                q.line,
-                "quiz-kind-mismatch",
-                "esta pregunta es de opciones: usa - [ ] y - [x], no lista numerada ni Respuesta:",
-            )
-            ok = False
-        for n, (line, correct, text, feedback) in enumerate(q.options):
-            if not text.strip():
-                ctx.error(line, "quiz-empty-option", "la opción está vacía; escribe su texto")
-                ok = False
-            html, plain = render_inline(text, ctx, line)
-            fb_html = " ".join(render_inline(t, ctx, ln)[0] for ln, t in feedback)
-            options.append(Option(_letter(n), html, plain, correct, fb_html))
-        n_correct = sum(1 for o in options if o.correct)
-        if kind != "true_false" and len(options) < 2:
-            ctx.error(q.line, "quiz-few-options", "la pregunta necesita al menos 2 opciones")
-            ok = False
-        if n_correct == 0:
-            ctx.error(
-                q.line,
-                "quiz-no-correct",
-                "la pregunta no tiene respuesta correcta; marca la correcta con - [x]",
-            )
-            ok = False
-        elif kind in ("single", "true_false") and n_correct > 1:
-            ctx.error(
-                q.line,
-                "quiz-many-correct",
-                f"pregunta de una sola respuesta con {n_correct} respuestas correctas; marca "
-                "solo una o usa Tipo: varias",
-            )
-            ok = False
-        if kind == "true_false":
-            names = tuple(sorted(norm_key(o.text) for o in options))
-            if names != ("falso", "verdadero"):
-                ctx.error(
-                    q.line,
-                    "quiz-true-false",
-                    "una pregunta verdadero-falso lleva dos opciones: Verdadero y Falso",
-                )
-                ok = False
-    elif kind == "text":
-        if q.options or q.items:
-            ctx.error(
-                q.line,
-                "quiz-kind-mismatch",
-                "una pregunta de texto no lleva opciones; escribe las respuestas con Respuesta:",
-            )
-            ok = False
-        answers = tuple(a.strip() for _, a in q.answers if a.strip())
-        for line, value in q.answers:
-            if not value.strip():
-                ctx.error(line, "quiz-empty-answer", "Respuesta: está vacía; escribe la respuesta")
-                ok = False
-        if not q.answers:
-            ctx.error(
-                q.line,
-                "quiz-no-answer",
-                "la pregunta de texto no tiene respuesta; agrega una línea Respuesta: ...",
-            )
-            ok = False
-    else:  # ordering
-        if q.options or q.answers:
-            ctx.error(
-                q.line,
-                "quiz-kind-mismatch",
-                "una pregunta de orden es una lista numerada 1. 2. 3. en el orden correcto",
-            )
-            ok = False
-        if len(q.items) < 2:
-            ctx.error(q.line, "quiz-few-options", "la pregunta de orden necesita al menos 2 pasos")
-            ok = False
-        numbers = [number for _, number, _ in q.items]
-        if numbers != list(range(1, len(numbers) + 1)):
-            ctx.error(
-                q.items[0][0] if q.items else q.line,
-                "quiz-order-numbers",
-                "numera los pasos 1, 2, 3... en el orden correcto",
-            )
-            ok = False
-        keys = _ordering_keys([t for _, _, t in q.items])
-        for k, (line, _number, text) in zip(keys, q.items, strict=True):
-            if not text.strip():
-                ctx.error(line, "quiz-empty-option", "el paso está vacío; escribe su texto")
-                ok = False
-            html, plain = render_inline(text, ctx, line)
-            options.append(Option(k, html, plain, True))
+            questions.append(question)
     if not ok:
         return None
-    return Question(
-        key=key,
-        kind=kind,
-        prompt_html=prompt_html,
-        prompt_text=prompt_text,
-        options=tuple(options),
-        answers=answers,
-        points=points,
-        hint_html=hint_html,
-        feedback_html=feedback_html,
-        line=q.line,
+    return replace(
+        full,
+        title=title.get("title", full.title),
+        questions=tuple(questions),
+        path=ctx.display,
+        line=line,
+        easy_read=None,
     )
+
+
+def _easy_question(q: _Draft, full: Question, n: int, ctx: PageContext) -> Question | None:
+    """Question N in easy read, bound to the full question's keys; None when they differ."""
+    if "tipo" in q.meta:
+        written = KINDS.get(norm_key(q.meta["tipo"][1]))
+        if written is not None and written != full.kind:
+            ctx.error(
+                q.meta["tipo"][0],
+                "quiz-easy-kind",
+                f"la pregunta {n} es de tipo {KIND_NAMES[written]} y en la versión completa "
+                f"es de tipo {KIND_NAMES[full.kind]}; usa el mismo tipo (o no escribas Tipo:)",
+            )
+            return None
+    if full.kind == "text" and not q.answers and not q.options and not q.items:
+        q.answers = [(q.line, answer) for answer in full.answers]
+    easy = _finish(q, full.key, ctx, kind_default=full.kind)
+    if easy is None:
+        return None
+    if "puntos" in q.meta and easy.points != full.points:
+        ctx.error(
+            q.meta["puntos"][0],
+            "quiz-easy-points",
+            f"la pregunta {n} vale {easy.points} puntos y en la versión completa "
+            f"{full.points}; los puntos se ponen en la versión completa (borra Puntos: aquí)",
+        )
+        return None
+    if not _same_answer_key(easy, full, n, ctx):
+        return None
+    options = tuple(
+        replace(o, key=f.key, feedback_html=o.feedback_html or f.feedback_html)
+        for o, f in zip(easy.options, full.options, strict=True)
+    )
+    return replace(
+        easy,
+        options=options,
+        answers=easy.answers or full.answers,
+        points=full.points,
+        hint_html=easy.hint_html or full.hint_html,
+        feedback_html=easy.feedback_html or full.feedback_html,
+    )
+
+
+def _same_answer_key(easy: Question, full: Question, n: int, ctx: PageContext) -> bool:
+    """Report where EASY would not be graded as FULL: options, right options, answers."""
+    if len(easy.options) != len(full.options):
+        what = "pasos" if full.kind == "ordering" else "opciones"
+        ctx.error(
+            easy.line,
+            "quiz-easy-options",
+            f"la pregunta {n} tiene {len(easy.options)} {what} y en la versión completa tiene "
+            f"{len(full.options)}; escribe las mismas {what}, en el mismo orden",
+        )
+        return False
+    right = [o.correct for o in easy.options]
+    expected = [o.correct for o in full.options]
+    if full.kind != "ordering" and right != expected:
+        ctx.error(
+            easy.line,
+            "quiz-easy-answer-key",
+            f"en la pregunta {n} las respuestas correctas no son las de la versión completa: "
+            f"allí {_positions(expected)}, aquí {_positions(right)}; marca con [x] las mismas "
+            "opciones, en el mismo orden",
+        )
+        return False
+    if full.kind == "text" and _accepted(easy) != _accepted(full):
+        ctx.error(
+            easy.line,
+            "quiz-easy-answers",
+            f"las respuestas aceptadas de la pregunta {n} no son las de la versión completa "
+            f"({' · '.join(full.answers)}); escribe las mismas Respuesta: o bórralas (se usan "
+            "las de la versión completa)",
+        )
+        return False
+    return True
+
+
+def _positions(flags: list[bool]) -> str:
+    """Which options are right, in words: «la opción 2», «las opciones 1 y 3»."""
+    numbers = [str(i) for i, flag in enumerate(flags, start=1) if flag]
+    if not numbers:
+        return "ninguna opción"
+    if len(numbers) == 1:
+        return f"la opción {numbers[0]}"
+    return "las opciones " + ", ".join(numbers[:-1]) + " y " + numbers[-1]
+
+
+def _accepted(question: Question) -> frozenset[str]:
+    return frozenset(normalize_text_answer(a) for a in question.answers)
 
 
 def valid_quiz_id(quiz_id: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Callable
@@ -58,6 +59,64 @@ def _build_md() -> MarkdownIt:
     return md
 
 
+SECTION_IDS_SHOWN = 8
+
+
+def page_key(display: str) -> str:
+    """The page a file belongs to: '01-inicio' for 01-inicio.md and 01-inicio.lf.md."""
+    name = posixpath.basename(display)
+    name = name[:-3] if name.endswith(".md") else name
+    return name[:-3] if name.endswith(".lf") else name
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A link to a section (#id) seen on a page, checked once every page of the course is read."""
+
+    display: str  # the file the link is in
+    line: int
+    page: str  # page_key of the target page
+    fragment: str
+    target: str = ""  # the file name as written in the link; "" for a link within the page
+
+
+@dataclass
+class SectionIndex:
+    """Heading ids of every page of a course and the section links that point at them."""
+
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    links: list[SectionLink] = field(default_factory=list)
+
+    def add_id(self, page: str, hid: str) -> None:
+        self.ids.setdefault(page, []).append(hid)
+
+    def check(self, rep: Reporter) -> None:
+        """Report every link to a section id that its page does not have."""
+        for link in self.links:
+            ids = self.ids.get(link.page, [])
+            if link.fragment in ids:
+                continue
+            rep.error(link.display, link.line, "link-missing-section", _missing_section(link, ids))
+
+
+def _missing_section(link: SectionLink, ids: list[str]) -> str:
+    where = link.target or "esta lección"
+    message = f"el enlace lleva a la sección '#{link.fragment}', que no existe en {where}; "
+    if not ids:
+        return message + (
+            f"{where} no tiene títulos de sección (##): enlaza la lección sin '#{link.fragment}'"
+        )
+    closest = difflib.get_close_matches(link.fragment, ids, n=1, cutoff=0)
+    ordered = closest + [hid for hid in ids if hid not in closest]
+    shown = ", ".join(f"#{hid}" for hid in ordered[:SECTION_IDS_SHOWN])
+    if len(ordered) > SECTION_IDS_SHOWN:
+        shown += f" y {len(ordered) - SECTION_IDS_SHOWN} más"
+    return message + (
+        f"usa una de sus secciones: {shown} (el id es c- y el título en minúsculas, sin tildes "
+        "y con guiones)"
+    )
+
+
 @dataclass
 class PageContext:
     """Everything the renderer needs to know about the page it renders (and where to report)."""
@@ -79,6 +138,8 @@ class PageContext:
     plain: list[str] = field(default_factory=list)
     easy_plain: list[str] = field(default_factory=list)
     on_quiz: Callable[[Token, list[tuple[int, str]]], str | None] | None = None
+    # Shared by every page of a course, so links to another lesson's sections can be checked.
+    sections: SectionIndex = field(default_factory=SectionIndex)
 
     # --- helpers -------------------------------------------------------------------------------
     def error(self, line: int, code: str, message: str) -> None:
@@ -100,6 +161,7 @@ class PageContext:
             n += 1
             candidate = f"{base}-{n}"
         self.heading_ids.add(candidate)
+        self.sections.add_id(page_key(self.display), candidate)
         return candidate
 
     def resolve(self, ref: str, line: int, allowed: frozenset[str], what: str) -> str | None:
@@ -345,83 +407,114 @@ def _inline(tok: Token, ctx: PageContext) -> None:
 
 
 def _link(children: list[Token], i: int, ctx: PageContext) -> None:
+    """Check a link and rewrite its href (or drop it, keeping its text, when it is broken)."""
     tok = children[i]
     line = tok.meta.get("line", 0)
     href = str(tok.attrs.get("href", "")).strip()
+    tok.attrs = {}
+    close, label = _link_close_and_label(children, i)
+    if close is None:
+        return
+    _check_link_text(label, tok.markup == "autolink", line, ctx)
+    target = _link_target(href, line, ctx)
+    if target is None:
+        tok.meta["drop"] = close.meta["drop"] = True
+        return
+    tok.attrs, close.meta["external"] = target
+
+
+def _link_close_and_label(children: list[Token], i: int) -> tuple[Token | None, str]:
+    """The link_close token of the link opened at I, and the link's text."""
     label = []
     for child in children[i + 1 :]:
         if child.type == "link_close":
             child.meta["external"] = False
-            close = child
-            break
+            return child, "".join(label).strip()
         if child.type in ("text", "code_inline"):
             label.append(child.content)
         elif child.type == "image":
             label.append(_inline_text(child.children))
-    else:
-        close = None
-    label_text = "".join(label).strip()
-    tok.attrs = {}
-    if close is None:
-        return
-    if lint.vague_link_text(label_text):
+    return None, "".join(label).strip()
+
+
+def _check_link_text(label: str, autolink: bool, line: int, ctx: PageContext) -> None:
+    if lint.vague_link_text(label):
         ctx.warning(
             line,
             "a11y-vague-link",
-            f"el texto del enlace «{label_text}» no dice adónde lleva; escribe el destino "
+            f"el texto del enlace «{label}» no dice adónde lleva; escribe el destino "
             "(por ejemplo, «guía de asambleas»)",
         )
-    elif not label_text and tok.markup != "autolink":
+    elif not label and not autolink:
         ctx.error(line, "link-empty", "el enlace no tiene texto; escribe adónde lleva")
+
+
+LinkTarget = tuple[dict[str, str], bool]  # the link's attributes, and whether it is external
+
+
+def _link_target(href: str, line: int, ctx: PageContext) -> LinkTarget | None:
+    """Where a link goes, or None (reported) when it must not be published."""
     scheme = _SCHEME.match(href)
     if scheme:
-        name = scheme.group(1).lower()
-        if name in ("http", "https"):
-            tok.attrs = {"href": href, "rel": "noopener noreferrer"}
-            close.meta["external"] = True
-        elif name == "mailto":
-            tok.attrs = {"href": href}
-        else:
-            ctx.error(
-                line,
-                "link-scheme",
-                f"enlace no permitido ({name}:); usa solo enlaces http, https, mailto o a "
-                "archivos del curso",
-            )
-            tok.meta["drop"] = close.meta["drop"] = True
-        return
+        return _scheme_link(href, scheme.group(1).lower(), line, ctx)
     if href.startswith("//"):
         ctx.error(line, "link-scheme", "el enlace empieza con //; escríbelo completo con https://")
-        tok.meta["drop"] = close.meta["drop"] = True
-        return
-    if href.startswith("#") or href.startswith("/"):
-        tok.attrs = {"href": href}
-        return
+        return None
+    if href.startswith("/"):
+        return {"href": href}, False
+    if href.startswith("#"):
+        _expect_section(ctx, line, page_key(ctx.display), href[1:])
+        return {"href": href}, False
     path, _, fragment = href.partition("#")
     path = unquote(path)
-    name = posixpath.basename(path)
-    if name.endswith(".md"):
-        slug = name[:-3]
-        if slug.endswith(".lf"):
-            slug = slug[:-3]
-        if name == "course.md":
-            tok.attrs = {"href": f"{ctx.base_url}{ctx.course_slug}"}
-        elif slug in ctx.lesson_slugs and posixpath.dirname(posixpath.normpath(path)) in ("", "."):
-            tok.attrs = {"href": ctx.lesson_url(slug, fragment)}
-        else:
-            ctx.error(
-                line,
-                "link-missing-lesson",
-                f"el enlace lleva a una lección que no existe: '{path}'; revisa el nombre del "
-                "archivo (por ejemplo, 02-confianza.md)",
-            )
-            tok.meta["drop"] = close.meta["drop"] = True
-        return
+    if posixpath.basename(path).endswith(".md"):
+        return _lesson_link(path, fragment, line, ctx)
     rel = ctx.resolve(path, line, MEDIA_EXT, "un enlace")
     if rel is None:
-        tok.meta["drop"] = close.meta["drop"] = True
-        return
-    tok.attrs = {"href": ctx.file_url(rel) + (f"#{fragment}" if fragment else "")}
+        return None
+    return {"href": ctx.file_url(rel) + (f"#{fragment}" if fragment else "")}, False
+
+
+def _scheme_link(href: str, name: str, line: int, ctx: PageContext) -> LinkTarget | None:
+    if name in ("http", "https"):
+        return {"href": href, "rel": "noopener noreferrer"}, True
+    if name == "mailto":
+        return {"href": href}, False
+    ctx.error(
+        line,
+        "link-scheme",
+        f"enlace no permitido ({name}:); usa solo enlaces http, https, mailto o a archivos del "
+        "curso",
+    )
+    return None
+
+
+def _lesson_link(path: str, fragment: str, line: int, ctx: PageContext) -> LinkTarget | None:
+    """A link to course.md or to a lesson (NN-nombre.md, or its .lf.md), maybe to a section."""
+    name = posixpath.basename(path)
+    if name == "course.md":
+        return {"href": f"{ctx.base_url}{ctx.course_slug}"}, False
+    slug = page_key(name)
+    if slug in ctx.lesson_slugs and posixpath.dirname(posixpath.normpath(path)) in ("", "."):
+        _expect_section(ctx, line, slug, fragment, target=name)
+        return {"href": ctx.lesson_url(slug, fragment)}, False
+    ctx.error(
+        line,
+        "link-missing-lesson",
+        f"el enlace lleva a una lección que no existe: '{path}'; revisa el nombre del archivo "
+        "(por ejemplo, 02-confianza.md)",
+    )
+    return None
+
+
+def _expect_section(
+    ctx: PageContext, line: int, page: str, fragment: str, target: str = ""
+) -> None:
+    # Checked once the whole course is read: the section may be further down, or in a lesson
+    # that comes later (SectionIndex.check).
+    fragment = unquote(fragment)
+    if fragment:
+        ctx.sections.links.append(SectionLink(ctx.display, line, page, fragment, target))
 
 
 def _image(tok: Token, ctx: PageContext) -> None:

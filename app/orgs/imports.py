@@ -227,10 +227,21 @@ def unsign_rows(actor: User, token: str) -> list[RawRow]:
 # --- Planning ------------------------------------------------------------------------------------
 
 
-def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> ImportPlan:
-    """Check every row against GROUPS (the actor's) and COURSES (published); write nothing."""
+@dataclass
+class _Known:
+    """What a plan checks rows against, read from the database once per plan."""
 
-    plan = ImportPlan()
+    groups_by_name: dict[str, list[Group]]
+    courses_by_key: dict[str, object]
+    by_rut: dict[str, User]
+    by_email: dict[str, User]
+    in_reach: set[int]  # ids of the people the actor may manage
+    by_group_name: dict[tuple[int, str], User]  # (group id, folded name) -> member
+    memberships: set[tuple[int, int]]  # (group id, user id) of the people matched
+    enrolled: set[tuple[int, str]]  # (user id, course slug) of the people matched
+
+
+def _known(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> _Known:
     groups_by_name: dict[str, list[Group]] = {}
     for g in groups:
         groups_by_name.setdefault(_fold(g.name), []).append(g)
@@ -264,7 +275,6 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
             .where(Membership.group_id.in_(group_ids), Membership.role == "member")
         )
     )
-    by_group_name = {(gid, _fold(u.full_name)): u for gid, u in members}
     matched_ids = {u.id for u in (*by_rut.values(), *by_email.values())} | {
         u.id for _gid, u in members
     }
@@ -282,71 +292,32 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
             )
         ).tuples()
     )
+    return _Known(
+        groups_by_name=groups_by_name,
+        courses_by_key=courses_by_key,
+        by_rut=by_rut,
+        by_email=by_email,
+        in_reach=set(in_reach),
+        by_group_name={(gid, _fold(u.full_name)): u for gid, u in members},
+        memberships=memberships,
+        enrolled=enrolled,
+    )
 
-    seen: dict[tuple, int] = {}
+
+def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: list) -> ImportPlan:
+    """Check every row against GROUPS (the actor's) and COURSES (published); write nothing."""
+    plan = ImportPlan()
+    known = _known(actor, rows, groups, courses)
+    seen: dict[tuple, int] = {}  # who a row names -> the first line that names them
     for raw in rows:
         if raw.error:
             plan.errors.append((raw.line, raw.error))
             continue
         errors: list[str] = []
-        if not raw.name:
-            errors.append(_("falta el nombre"))
-        else:
-            problem = name_problem(raw.name)
-            if problem:
-                errors.append(problem)
-        email = raw.email.strip().lower() or None
-        if email and email_problem(email):
-            errors.append(_("el correo «%(e)s» no es válido", e=raw.email[:254]))
-            email = None
-        rut = None
-        if raw.rut:
-            rut = normalise_rut(raw.rut) if len(raw.rut) <= 20 else None
-            if rut is None:
-                errors.append(
-                    _("el RUT «%(r)s» no es válido (revisa el dígito verificador)", r=raw.rut[:20])
-                )
-        found_groups = groups_by_name.get(_fold(raw.group), []) if raw.group else []
-        group = found_groups[0] if len(found_groups) == 1 else None
-        if not raw.group:
-            errors.append(_("falta el grupo"))
-        elif not found_groups:
-            errors.append(_("el grupo «%(g)s» no es uno de tus grupos", g=raw.group[:160]))
-        elif len(found_groups) > 1:
-            errors.append(_("hay más de un grupo llamado «%(g)s»", g=raw.group[:160]))
-        course = None
-        if raw.course:
-            course = courses_by_key.get(_fold(raw.course))
-            if course is None:
-                errors.append(
-                    _("el curso «%(c)s» no existe o no está publicado", c=raw.course[:200])
-                )
-        user, matched_by = None, ""
-        rut_owner = by_rut.get(rut) if rut else None
-        email_owner = by_email.get(email) if email else None
-        if rut_owner is not None:
-            if rut_owner.id in in_reach:
-                user, matched_by = rut_owner, "rut"
-            else:
-                errors.append(rut_taken_message())
-        if email_owner is not None and email_owner is not user:
-            if (
-                rut_owner is None
-                and email_owner.id in in_reach
-                and email_owner.email_by_staff  # an address a person typed finds nobody
-            ):
-                user, matched_by = email_owner, "email"
-            else:
-                errors.append(email_taken_message())
-        if user is None and rut_owner is None and email_owner is None and group is not None:
-            user = by_group_name.get((group.id, _fold(raw.name)))
-            matched_by = "name" if user is not None else ""
-        if user is not None and rut and user.rut and user.rut != rut:
-            errors.append(_("el correo pertenece a una persona con otro RUT"))
-        if user is None and raw.name and not username_base(raw.name):
-            errors.append(
-                _("el nombre debe tener al menos dos letras o números para armar el usuario")
-            )
+        email, rut = _contact(raw, errors)
+        group = _group(raw, known, errors)
+        course = _course(raw, known, errors)
+        user, matched_by = _match_person(raw, rut, email, group, known, errors)
         key = (
             ("rut", rut)
             if rut
@@ -358,7 +329,7 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
             errors.append(_("repite a la persona de la línea %(n)s", n=seen[key]))
         else:
             seen[key] = raw.line
-        if errors:
+        if errors or group is None:
             plan.errors.extend((raw.line, message) for message in errors)
             continue
         plan.rows.append(
@@ -371,13 +342,92 @@ def plan_import(actor: User, rows: list[RawRow], groups: list[Group], courses: l
                 course=course,
                 user=user,
                 matched_by=matched_by,
-                new_membership=user is None or (group.id, user.id) not in memberships,
+                new_membership=user is None or (group.id, user.id) not in known.memberships,
                 new_enrollment=course is not None
-                and (user is None or (user.id, course.slug) not in enrolled),
+                and (user is None or (user.id, course.slug) not in known.enrolled),
             )
         )
     plan.errors.sort()
     return plan
+
+
+def _contact(raw: RawRow, errors: list[str]) -> tuple[str | None, str | None]:
+    """Check the name, address and RUT; return the address and RUT that are valid."""
+    if not raw.name:
+        errors.append(_("falta el nombre"))
+    else:
+        problem = name_problem(raw.name)
+        if problem:
+            errors.append(problem)
+    email = raw.email.strip().lower() or None
+    if email and email_problem(email):
+        errors.append(_("el correo «%(e)s» no es válido", e=raw.email[:254]))
+        email = None
+    rut = None
+    if raw.rut:
+        rut = normalise_rut(raw.rut) if len(raw.rut) <= 20 else None
+        if rut is None:
+            errors.append(
+                _("el RUT «%(r)s» no es válido (revisa el dígito verificador)", r=raw.rut[:20])
+            )
+    return email, rut
+
+
+def _group(raw: RawRow, known: _Known, errors: list[str]) -> Group | None:
+    found = known.groups_by_name.get(_fold(raw.group), []) if raw.group else []
+    if not raw.group:
+        errors.append(_("falta el grupo"))
+    elif not found:
+        errors.append(_("el grupo «%(g)s» no es uno de tus grupos", g=raw.group[:160]))
+    elif len(found) > 1:
+        errors.append(_("hay más de un grupo llamado «%(g)s»", g=raw.group[:160]))
+    return found[0] if len(found) == 1 else None
+
+
+def _course(raw: RawRow, known: _Known, errors: list[str]) -> object | None:
+    if not raw.course:
+        return None
+    course = known.courses_by_key.get(_fold(raw.course))
+    if course is None:
+        errors.append(_("el curso «%(c)s» no existe o no está publicado", c=raw.course[:200]))
+    return course
+
+
+def _match_person(
+    raw: RawRow,
+    rut: str | None,
+    email: str | None,
+    group: Group | None,
+    known: _Known,
+    errors: list[str],
+) -> tuple[User | None, str]:
+    """The existing person the row names (by RUT, staff-written address, or name in the
+    group), only when the actor may manage them; a RUT or address of anybody else is an error."""
+    user, matched_by = None, ""
+    rut_owner = known.by_rut.get(rut) if rut else None
+    email_owner = known.by_email.get(email) if email else None
+    if rut_owner is not None:
+        if rut_owner.id in known.in_reach:
+            user, matched_by = rut_owner, "rut"
+        else:
+            errors.append(rut_taken_message())
+    if email_owner is not None and email_owner is not user:
+        if (
+            rut_owner is None
+            and email_owner.id in known.in_reach
+            and email_owner.email_by_staff  # an address a person typed finds nobody
+        ):
+            user, matched_by = email_owner, "email"
+        else:
+            errors.append(email_taken_message())
+    if user is None and rut_owner is None and email_owner is None and group is not None:
+        user = known.by_group_name.get((group.id, _fold(raw.name)))
+        matched_by = "name" if user is not None else ""
+    if user is not None and rut and user.rut and user.rut != rut:
+        errors.append(_("el correo pertenece a una persona con otro RUT"))
+    if user is None and raw.name and not username_base(raw.name):
+        errors.append(_("el nombre debe tener al menos dos letras o números para armar el usuario"))
+    return user, matched_by
 
 
 @dataclass

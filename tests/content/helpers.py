@@ -37,9 +37,17 @@ Texto fácil.
 """
 
 
-def lesson(body: str, *, easy: bool = True, fm: str = LESSON_FM) -> str:
-    """A lesson file: standard front matter (6 lines), the body, and an easy-read block."""
-    return fm + body + (EASY if easy else "")
+SOURCES = """
+## Fuentes
+
+- Equipo del curso.
+"""
+
+
+def lesson(body: str, *, easy: bool = True, fm: str = LESSON_FM, sources: bool = True) -> str:
+    """A lesson file: standard front matter (6 lines), the body, an easy-read block and the
+    "## Fuentes" section every lesson needs (last, so the lines above do not move)."""
+    return fm + body + (EASY if easy else "") + (SOURCES if sources else "")
 
 
 class CourseBuilder:

@@ -31,7 +31,7 @@ def test_skipped_heading_level(build):
 
 
 def test_heading_ids_unique(build):
-    course, _ = build.load({"01-a.md": lesson("## Año\n\n## Año\n\n## ¿Qué?\n")})
+    course, _ = build.load({"01-a.md": lesson("## Año\n\n## Año\n\n## ¿Qué?\n", sources=False)})
     assert [h[1] for h in course.lessons[0].headings] == ["c-ano", "c-ano-2", "c-que"]
 
 

@@ -80,9 +80,9 @@ def test_narration_files_become_media(build):
 
 def test_unservable_files(build):
     course, problems = build.load({"media/logo.svg": "<svg/>", "media/notas.docx": b"x"})
-    assert len([p for p in problems if p.code == "media-not-served"]) == 0  # only top level
+    assert len([p for p in problems if p.code == "media-not-served"]) == 2  # media/ too
     assert "media/logo.svg" not in course.media_files
-    _, problems = build.load({"logo.svg": "<svg/>"})
+    _, problems = build.load({"logo.svg": "<svg/>"}, slug="otro")
     assert only(problems, "media-not-served").severity == "warning"
 
 

@@ -52,7 +52,7 @@ def test_the_shipped_courses_have_no_errors_or_warnings(runner):
 def test_courses_sync_lists_courses(runner):
     result = runner.invoke(args=["courses", "sync"])
     assert result.exit_code == 0, result.output
-    assert "curso-prueba: published" in result.output
+    assert "curso-prueba: publicado (versión " in result.output
 
 
 def test_demo_creates_municipalities_and_one_account_per_role(runner, ctx):
