@@ -11,7 +11,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
-from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from app.content import check_paths, format_problems
 from app.content.loader import course_folders
 from app.content.model import Course, Problem
@@ -181,36 +180,9 @@ def restore_command(source: Path, yes: bool) -> None:
     click.echo(f"Database restored from {source}.")
 
 
-@click.command("bench-data")
-@with_appcontext
-@click.option("--participants", default=10_000, show_default=True)
-@click.option("--seed", default=7, show_default=True)
-def bench_data_command(participants: int, seed: int) -> None:
-    """Fill the database with benchmark data (10,000 participants; see app/benchdata.py)."""
-
-    courses = get_store().published()
-    try:
-        counts = create_bench_data(
-            courses,
-            participants=participants,
-            big_participants=min(2_000, participants // 3),
-            progress_rows=10 * participants,
-            attempts=3 * participants,
-            certificates=participants // 2,
-            hash_method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
-            seed=seed,
-            echo=click.echo,
-        )
-    except BenchDataError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(", ".join(f"{k}={v}" for k, v in counts.items()))
-    click.echo(f"Bench accounts (bench-p00001, bench-coord-monte-patria, ...): {BENCH_PASSWORD}")
-
-
 def register_cli(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    app.cli.add_command(bench_data_command)

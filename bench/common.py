@@ -53,7 +53,15 @@ def prepare_database(env: dict, log=print) -> dict:
     times = {}
     times["db upgrade"] = flask(env, "db", "upgrade")
     times["courses sync"] = flask(env, "courses", "sync")
-    times["bench-data"] = flask(env, "bench-data")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(VENV_BIN / "python"), "bench/benchdata.py"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    times["bench-data"] = time.perf_counter() - started
     log("database ready: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
     return times
 

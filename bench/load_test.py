@@ -5,11 +5,12 @@
     .venv/bin/python bench/load_test.py --db both
 
 For each database: a throwaway instance (SQLite in WAL mode, or a PostgreSQL server started with
-scripts/pg-test-server.sh), `flask db upgrade`, `flask courses sync`, `flask bench-data`, gunicorn
-with --workers sync workers on 127.0.0.1, then locust headless (bench/locustfile.py) with --users
-simulated participants for --seconds. Afterwards: 5xx responses (locust), duplicate grades (audit
-`quiz_submitted` per attempt > 1), duplicate completions (`course_completed` per enrolment > 1),
-duplicate certificates, duplicate lesson progress, "database is locked" in the gunicorn log.
+scripts/pg-test-server.sh), `flask db upgrade`, `flask courses sync`, `python bench/benchdata.py`,
+gunicorn with --workers sync workers on 127.0.0.1, then locust headless (bench/locustfile.py) with
+--users simulated participants for --seconds. Afterwards: 5xx responses (locust), duplicate grades
+(audit `quiz_submitted` per attempt > 1), duplicate completions (`course_completed` per
+enrolment > 1), duplicate certificates, duplicate lesson progress, "database is locked" in the
+gunicorn log.
 Exits 1 if any check fails. AULA_LOGIN_THROTTLE_PER_ADDRESS=100000: every simulated person
 logs in from 127.0.0.1 (only failed logins count, but a real pilot day behind one NAT would hit
 the default 20 as well).

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.content import CourseStore  # noqa: E402 - pure Python, no Flask
-from tests.helpers import correct_form  # noqa: E402 - the same answers the tests send
+from app.quizzes.sample_answers import answers_as_form, sample_answers  # noqa: E402
 
 STORE = CourseStore(
     ROOT / "courses",
@@ -112,7 +112,8 @@ class Participant(HttpUser):
         if not match:
             return
         attempt = f"/intentos/{match.group(1)}"
-        data = {**correct_form(quiz), "csrf_token": self.token, "accion": "enviar"}
+        answers = answers_as_form(quiz, sample_answers(quiz, random.Random(), 1.0))
+        data = {**answers, "csrf_token": self.token, "accion": "enviar"}
         name = "/intentos/[id] [submit]"
         if random.random() < 0.25:
             COUNTS["double_submits"] += 1

@@ -3,9 +3,9 @@
     .venv/bin/python bench/run_bench.py --seconds 10
 
 Builds a throwaway instance (temp dir, fresh SQLite, `flask db upgrade`, `flask courses sync`,
-`flask bench-data`), starts gunicorn (2 sync workers, 127.0.0.1, a free port) for wsgi:app and
-for bench/hello_app.py, and measures each page with wrk at 32 connections (and at 1 connection,
-for the per-request time), the bytes each page sends, cold start, worker memory and a
+`python bench/benchdata.py`), starts gunicorn (2 sync workers, 127.0.0.1, a free port) for
+wsgi:app and for bench/hello_app.py, and measures each page with wrk at 32 connections (and at 1
+connection, for the per-request time), the bytes each page sends, cold start, worker memory and a
 100,000-record CSV export. Prints a Markdown table and the budgets; `--json FILE` saves the
 figures. Production settings (AULA_PRODUCTION=true, a generated SECRET_KEY); cookies are
 Secure there, so the script sends them by hand over http. See docs/performance.md.
@@ -44,7 +44,7 @@ from common import (  # noqa: E402
     rmtree,
 )
 
-BENCH_PASSWORD = "bench-contrasena-no-secreta"  # noqa: S105 - see app/benchdata.py
+BENCH_PASSWORD = "bench-contrasena-no-secreta"  # noqa: S105 - see bench/benchdata.py
 COURSE = "cooperativismo"
 BUDGETS_TEXT = {
     "lesson_visitor": "lesson as visitor >= 80 % of hello req/s and p99 < 15 ms",

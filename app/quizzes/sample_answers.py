@@ -30,3 +30,22 @@ def sample_answers(quiz: Quiz, rng: random.Random, correct_share: float) -> dict
                 order = list(reversed(order))
             answers[q.key] = {key: n for n, key in enumerate(order, start=1)}
     return answers
+
+
+def answers_as_form(quiz: Quiz, answers: dict) -> dict:
+    """The form fields an attempt page would send for ANSWERS (the inverse of
+    `quizzes.services.clean_answers`): the load test answers as a browser would."""
+    data: dict = {}
+    for question in quiz.questions:
+        if question.key not in answers:
+            continue
+        name, value = f"q-{question.key}", answers[question.key]
+        if question.kind == "multiple":
+            data[name] = list(value)
+            data[f"{name}-present"] = "1"
+        elif question.kind == "ordering":
+            for option_key, position in value.items():
+                data[f"{name}-{option_key}"] = str(position)
+        else:
+            data[name] = value
+    return data

@@ -1,18 +1,22 @@
-"""`flask bench-data`: the benchmark network is consistent, and is never made twice."""
+"""`python bench/benchdata.py`: the benchmark network is consistent, and is never made twice."""
 
 from __future__ import annotations
+
+import random
 
 import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from app.certificates.models import Certificate
 from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Municipality
 from app.quizzes.models import QuizAttempt
+from app.quizzes.sample_answers import answers_as_form, sample_answers
+from app.quizzes.services import clean_answers
+from bench.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from tests.helpers import count
 
 
@@ -51,3 +55,15 @@ def test_bench_data_is_consistent_and_counted_right(app, ctx):
     assert user is not None and user.check_password(BENCH_PASSWORD)
     with pytest.raises(BenchDataError, match="already there"):
         create_bench_data(courses, participants=10, echo=lambda _line: None)
+
+
+def test_answers_as_form_is_what_the_attempt_page_reads(ctx):
+    """The load test's form data (bench/locustfile.py) reads back as the same answers."""
+    for course in get_store().published():
+        for quiz in course.quizzes.values():
+            answers = sample_answers(quiz, random.Random(3), 0.5)
+            form = {
+                k: v if isinstance(v, list) else [v]
+                for k, v in answers_as_form(quiz, answers).items()
+            }
+            assert clean_answers(quiz, form) == answers

@@ -1,4 +1,7 @@
-"""Benchmark data: `flask bench-data` fills the configured database with a large network.
+"""Benchmark data: `python bench/benchdata.py` fills the configured database with a large network.
+
+Run from the repository with the app's settings (DATABASE_URL or instance/config.py), after
+`flask db upgrade` and `flask courses sync`; `--participants N` makes a smaller network.
 
 Generated on demand (never committed): 6 municipalities, 60 groups, 10,000 participants (one
 coordinator per municipality, a few trainers, one admin), every participant enrolled in every
@@ -15,8 +18,10 @@ every account. Accounts are named `bench-p00001` … `bench-p10000`, `bench-coor
 
 from __future__ import annotations
 
+import argparse
 import random
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -24,11 +29,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
+from app import create_app
 from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.certificates.services import new_code
 from app.content.grading import grade_quiz
 from app.content.model import Course, Quiz
+from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
@@ -424,3 +431,35 @@ def _fix_sequences() -> None:
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build the network in the configured database, print the counts."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    app = create_app()
+    with app.app_context():
+        try:
+            counts = create_bench_data(
+                get_store().published(),
+                participants=args.participants,
+                big_participants=min(2_000, args.participants // 3),
+                progress_rows=10 * args.participants,
+                attempts=3 * args.participants,
+                certificates=args.participants // 2,
+                hash_method=app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
+                seed=args.seed,
+                echo=print,
+            )
+        except BenchDataError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    print(", ".join(f"{k}={v}" for k, v in counts.items()))
+    print(f"Bench accounts (bench-p00001, bench-coord-monte-patria, ...): {BENCH_PASSWORD}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
