@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 from app import create_app
 from app.extensions import db as _db
-
-FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
-PASSWORD = "una frase larga y secreta"
-
+from tests.helpers import FIXTURE_COURSES, PASSWORD, leaked_markers, wipe_database
+from tests.worlds import build_detached_scenario, build_places, build_world
 
 # --- Compiled message catalogues ------------------------------------------------------------
 # The .po files are in git; the .mo files Flask-Babel reads are build output. Compile any that is
@@ -99,15 +96,6 @@ def make_app(base_config, app):
         return create_app({**base_config, **overrides})
 
     return factory
-
-
-def wipe_database() -> None:
-    """Delete every row (in the current app context), children first."""
-    _db.session.rollback()
-    for table in reversed(_db.metadata.sorted_tables):
-        _db.session.execute(table.delete())
-    _db.session.commit()
-    _db.session.remove()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -220,40 +208,65 @@ def make_group(app, make_municipality):
     return factory
 
 
-def login(client, user, password: str = PASSWORD, follow: bool = False):
-    """Log CLIENT in as USER through the real login form."""
+def _log_in(client, user, password: str = PASSWORD, follow: bool = False):
+    """Log CLIENT in as USER (an account or a username) through the real login form."""
     return client.post(
         "/ingresar",
-        data={"login": user.username, "password": password},
+        data={"login": getattr(user, "username", user), "password": password},
         follow_redirects=follow,
     )
 
 
 @pytest.fixture
-def auth():
-    return login
+def login_as():
+    """login_as(client, user_or_username, password=PASSWORD, follow=False): log in by the form."""
+    return _log_in
 
 
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    if not match:
-        match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, "no CSRF token in page"
-    return match.group(1)
+@pytest.fixture
+def client_as(app, login_as):
+    """client_as(user, application=app): a new test client of APPLICATION logged in as USER."""
+
+    def open_client(user, application=None, password: str = PASSWORD):
+        client = (application or app).test_client()
+        login_as(client, user, password)
+        return client
+
+    return open_client
+
+
+# --- Worlds (tests/worlds.py) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(app):
+    """Monte Patria (A) and Quillota (B) with staff, a group and a participant each; an admin."""
+    return build_world(app)
+
+
+@pytest.fixture
+def scenario(app):
+    """One account of each role in Monte Patria with some history (users detached)."""
+    return build_detached_scenario(app)
+
+
+@pytest.fixture
+def places(app):
+    """Monte Patria with "Sabores del Limarí", Quillota with "Aseo y Jardines" (detached)."""
+    with app.app_context():
+        mp, mp_group, qu, qu_group = build_places()
+        _db.session.commit()
+        built = {"mp": mp, "qu": qu, "mp_group": mp_group, "qu_group": qu_group}
+        for row in built.values():
+            _db.session.refresh(row)
+            _db.session.expunge(row)
+    return built
 
 
 # --- Logs must never hold secrets -------------------------------------------------------------
 # Every log record of the whole run is kept; at the end the run fails if one contains a marker
-# value: a password, a quiz answer, a disability declaration or a session cookie used in tests.
-LOG_MARKERS = (
-    PASSWORD,
-    "otra frase bastante larga",
-    "mi huerta tiene tres limones",
-    "MARCADOR",
-    "ÁSAMBLEA",
-    "disability_declared",
-    "session=",
-)
+# value (tests/helpers.py LOG_MARKERS): a password, a quiz answer, a disability declaration or a
+# session cookie used in tests.
 
 
 class _KeepAll(logging.Handler):
@@ -276,10 +289,6 @@ def pytest_configure(config):
     root.addHandler(_LOG_KEEPER)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
-
-
-def leaked_markers(lines: list[str]) -> list[str]:
-    return [line for line in lines if any(marker in line for marker in LOG_MARKERS)]
 
 
 def pytest_sessionfinish(session, exitstatus):

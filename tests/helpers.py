@@ -1,14 +1,102 @@
-"""Helpers shared by tests: database reads and quiz answer builders."""
+"""Helpers shared by tests: constants, database reads, form and quiz answer builders.
+
+Fixtures live in conftest.py (log in with the `login_as` fixture); worlds of people, groups and
+municipalities in worlds.py. Test modules import from here, never from conftest or each other.
+"""
 
 from __future__ import annotations
+
+import io
+import re
+from html import unescape
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+PASSWORD = "una frase larga y secreta"
+
+
+# --- Database ------------------------------------------------------------------------------
+
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to compare before and after."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        out[table.name] = [tuple(row) for row in rows]
+    return out
+
+
+def wipe_database() -> None:
+    """Delete every row (in the current app context), children first."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    db.session.remove()
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    if not match:
+        match = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def upload(client, text: str | bytes, encoding="utf-8"):
+    """Send TEXT to the trainer's CSV import (the preview step)."""
+    data = text if isinstance(text, bytes) else text.encode(encoding)
+    return client.post(
+        "/formacion/importar",
+        data={"file": (io.BytesIO(data), "personas.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def token_of(html: str) -> str:
+    match = re.search(r'name="token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'id="token" name="token" type="hidden" value="([^"]+)"', html
+    )
+    assert match, html
+    return unescape(match.group(1))
+
+
+def confirm(client, html):
+    """Confirm the CSV import previewed in HTML."""
+    return client.post("/formacion/importar/confirmar", data={"token": token_of(html)})
+
+
+# --- Logs must never hold secrets ------------------------------------------------------------
+# conftest.py keeps every log record of the run and fails it if one contains a marker value: a
+# password, a quiz answer, a disability declaration or a session cookie used in tests.
+LOG_MARKERS = (
+    PASSWORD,
+    "otra frase bastante larga",
+    "mi huerta tiene tres limones",
+    "MARCADOR",
+    "ÁSAMBLEA",
+    "disability_declared",
+    "session=",
+)
+
+
+def leaked_markers(lines: list[str]) -> list[str]:
+    return [line for line in lines if any(marker in line for marker in LOG_MARKERS)]
+
+
+# --- Quiz answers --------------------------------------------------------------------------
 
 
 def correct_form(quiz) -> dict:

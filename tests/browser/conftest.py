@@ -9,9 +9,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app.extensions import db
-from tests.browser.scenario import build_scenario
-from tests.conftest import wipe_database
+from tests.browser.pages import log_in
+from tests.helpers import wipe_database
+from tests.worlds import build_detached_scenario
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,23 +84,10 @@ def base_url(live_server):
 
 @pytest.fixture(scope="module")
 def scenario(browser_app):
-    with browser_app.app_context():
-        built = build_scenario()
-        for user in built.users.values():
-            db.session.refresh(user)
-            db.session.expunge(user)
-    yield built
+    """The scenario of tests/worlds.py, once per module, in the app the browser talks to."""
+    yield build_detached_scenario(browser_app)
     with browser_app.app_context():
         wipe_database()
-
-
-def log_in(page, username: str, password: str) -> None:
-    """Log in through the real form."""
-    page.goto("/ingresar")
-    page.fill("#login", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]:has-text('Ingresar')")
-    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.browser.scenario import COURSE, LESSON, QUIZ, Scenario
+from tests.worlds import COURSE, LESSON, QUIZ, Scenario
 
 ANON = "anonymous"
 ALL_ROLES = (ANON, "participant", "trainer", "coordinator", "admin")
@@ -179,3 +179,12 @@ EXCLUDED: dict[str, str] = {
     "accounts.set_language": "sets the visitor's language cookie and redirects (tests/web)",
     "preferences.visitor_reading": "sets the visitor's reading cookie and redirects (tests/web)",
 }
+
+
+def log_in(page, username: str, password: str) -> None:
+    """Log in through the real form."""
+    page.goto("/ingresar")
+    page.fill("#login", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]:has-text('Ingresar')")
+    page.wait_for_load_state()

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import log_in
-from tests.browser.pages import PAGES
-from tests.browser.scenario import COURSE, LESSON, QUIZ
-from tests.browser.test_axe import check_page
+from tests.browser.axe import check_page
+from tests.browser.pages import PAGES, log_in
+from tests.worlds import COURSE, LESSON, QUIZ
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

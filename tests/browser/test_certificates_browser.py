@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.test_axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
+from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
 
 
 def test_not_found_verification_has_no_axe_violations(role_contexts):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.test_axe import csp_reports
+from tests.browser.axe import csp_reports
 
 
 def test_a_csp_violation_is_reported(browser, live_server):

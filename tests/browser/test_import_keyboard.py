@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.browser.test_axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
 
 
 def _tab_to(page, predicate_js: str, limit: int = 80) -> None:

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import QuizAttempt
 from tests.browser.keyboard import active, id_is, tab_to, text_is
-from tests.browser.scenario import COURSE, LESSON, QUIZ
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
+from tests.worlds import COURSE, LESSON, QUIZ
 
 
 def _new_participant(app, username: str) -> None:

@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from app.course_store import get_store
-from tests.browser.test_axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, describe
+from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, describe
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ROOT / "courses"

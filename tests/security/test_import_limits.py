@@ -15,10 +15,8 @@ from app.accounts.services import ONE_TIME_HASH_METHOD
 from app.extensions import db
 from app.orgs.models import ImportRun, Membership
 from app.orgs.rut import check_digit
-from tests.conftest import login
-from tests.helpers import count
-from tests.web.orgs_world import COURSE, build_world
-from tests.web.test_orgs_import import Who, token_of, upload
+from tests.helpers import count, token_of, upload
+from tests.worlds import COURSE
 
 ONE_TIME_HASH_PREFIX = ONE_TIME_HASH_METHOD + "$"
 
@@ -33,13 +31,12 @@ def _thousand_rows() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_a_thousand_row_import_is_saved_well_within_the_time_limit(app, make_app, ctx):
+def test_a_thousand_row_import_is_saved_well_within_the_time_limit(world, make_app, ctx, login_as):
     """Issue 13 finding 4: with production's scrypt, 1,000 rows are confirmed in under 30 s
     (gunicorn's timeout), all saved, with an access sheet for each (before: 200 rows took 31 s)."""
-    w = build_world(app)
     production_hash = make_app(PASSWORD_HASH_METHOD="scrypt")
     client = production_hash.test_client()
-    login(client, Who(w.users["trainer-a"]))
+    login_as(client, world.users["trainer-a"])
     users = count(User)
     html = upload(client, _thousand_rows()).get_data(as_text=True)
     assert "Se crearán 1000 cuentas nuevas" in html
@@ -50,7 +47,7 @@ def test_a_thousand_row_import_is_saved_well_within_the_time_limit(app, make_app
     assert done.status_code == 200
     assert sheet.count('class="credential-card"') == 1000
     assert count(User) == users + 1000
-    assert count(Membership, Membership.group_id == w.ids["group-a"]) == 2 + 1000
+    assert count(Membership, Membership.group_id == world.ids["group-a"]) == 2 + 1000
     assert elapsed < 30, f"confirming 1,000 rows took {elapsed:.1f} s"
     # One-time passwords: fast hash; each person then chooses one stored with scrypt.
     person = db.session.scalar(select(User).where(User.full_name == "Persona Importada 7"))
@@ -59,7 +56,7 @@ def test_a_thousand_row_import_is_saved_well_within_the_time_limit(app, make_app
 
 
 def test_one_time_passwords_have_over_60_bits_and_chosen_ones_use_the_slow_hash(
-    make_app, make_user, ctx
+    make_app, make_user, ctx, login_as
 ):
     """Issue 13 finding 4: the fast hash is only for random one-time passwords (>= 60 bits);
     the password a person chooses is stored with the configured hash (scrypt), as before."""
@@ -68,7 +65,7 @@ def test_one_time_passwords_have_over_60_bits_and_chosen_ones_use_the_slow_hash(
     admin = make_user("admin")
     production_hash = make_app(PASSWORD_HASH_METHOD="scrypt")
     client = production_hash.test_client()
-    login(client, admin)
+    login_as(client, admin)
     html = client.post("/admin/usuarios/nuevo", data={"full_name": "Nueva Persona"}).get_data(
         as_text=True
     )
@@ -92,13 +89,14 @@ def test_one_time_passwords_have_over_60_bits_and_chosen_ones_use_the_slow_hash(
     assert not person.must_change_password
 
 
-def test_confirming_the_same_import_twice_at_once_creates_nobody_twice(app, make_app, ctx):
+def test_confirming_the_same_import_twice_at_once_creates_nobody_twice(
+    world, make_app, ctx, login_as
+):
     """Issue 13 finding 4: two confirmations of one preview (rows without RUT or email):
     one saves, the other gets a clear message, even when both arrive at the same moment."""
-    w = build_world(app)
     first, second = make_app().test_client(), make_app().test_client()
     for client in (first, second):
-        login(client, Who(w.users["trainer-a"]))
+        login_as(client, world.users["trainer-a"])
     text = "nombre;grupo\n" + "".join(f"Sin Datos {i};Grupo A\n" for i in range(30))
     token = token_of(upload(first, text).get_data(as_text=True))
     users = count(User)
@@ -122,10 +120,9 @@ def test_confirming_the_same_import_twice_at_once_creates_nobody_twice(app, make
     assert count(ImportRun) == 1
 
 
-def test_a_field_over_the_csv_limit_is_a_row_error(app, client, ctx):
+def test_a_field_over_the_csv_limit_is_a_row_error(world, client, ctx, login_as):
     """Issue 13 finding 12: a field over 131,072 characters (csv.Error) was a 500."""
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+    login_as(client, world.users["trainer-a"])
     text = (
         "nombre;correo;grupo\n"
         "Buena Persona;;Grupo A\n"
@@ -140,11 +137,10 @@ def test_a_field_over_the_csv_limit_is_a_row_error(app, client, ctx):
     assert "Confirmar e importar" not in html
 
 
-def test_a_name_giving_a_one_character_username_is_a_row_error(app, client, ctx):
+def test_a_name_giving_a_one_character_username_is_a_row_error(world, client, ctx, login_as):
     """Issue 13 finding 12: a one-letter name passed the preview and failed at confirm with
     an error tied to no line."""
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+    login_as(client, world.users["trainer-a"])
     html = unescape(
         upload(client, "nombre;grupo\nX;Grupo A\nAna Rojas;Grupo A\n").get_data(as_text=True)
     )
@@ -152,7 +148,7 @@ def test_a_name_giving_a_one_character_username_is_a_row_error(app, client, ctx)
     assert "Línea 3:" not in html and "Confirmar e importar" not in html
     # The same name in the single "new participant" form is a field error, not a 500.
     r = client.post(
-        f"/formacion/grupos/{w.ids['group-a']}/participantes", data={"nuevo-full_name": "X"}
+        f"/formacion/grupos/{world.ids['group-a']}/participantes", data={"nuevo-full_name": "X"}
     )
     assert r.status_code == 400
     assert "al menos dos letras o números" in unescape(r.get_data(as_text=True))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.audit.models import AuditEvent
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -21,7 +21,9 @@ def _token(html: str) -> str:
     return match.group(1)
 
 
-def test_many_failures_from_one_address_do_not_lock_out_a_correct_password(make_app, make_user):
+def test_many_failures_from_one_address_do_not_lock_out_a_correct_password(
+    make_app, make_user, login_as
+):
     """Issue 13 finding 5: 20 failures from a shared address no longer lock everyone out."""
     app = make_app(LOGIN_THROTTLE_ENABLED=True)
     user = make_user()
@@ -31,10 +33,10 @@ def test_many_failures_from_one_address_do_not_lock_out_a_correct_password(make_
     # Unknown names from this address are now refused...
     assert client.post("/ingresar", data={"login": "nadie99", "password": "x"}).status_code == 429
     # ...but a person with a real account and the right password still gets in.
-    assert login(client, user).status_code == 302
+    assert login_as(client, user).status_code == 302
 
 
-def test_account_throttle_counts_username_and_email_together(make_app, make_user):
+def test_account_throttle_counts_username_and_email_together(make_app, make_user, login_as):
     """Issue 13 finding 5: the account throttle is keyed on the account, not the typed text."""
     app = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=5)
     user = make_user(email="rosa@example.cl")
@@ -46,7 +48,7 @@ def test_account_throttle_counts_username_and_email_together(make_app, make_user
             client.post("/ingresar", data={"login": typed, "password": "mala-1234"}).status_code
         )
     assert codes == [200, 200, 200, 200, 200, 429]
-    assert login(client, user).status_code == 429
+    assert login_as(client, user).status_code == 429
 
 
 def test_failed_login_audit_names_the_account_and_the_address(make_user, client, db):

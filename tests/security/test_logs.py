@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.conftest import PASSWORD, leaked_markers, login
+from tests.helpers import PASSWORD, leaked_markers
 
 
 def test_the_scan_finds_a_leak():
@@ -12,11 +12,13 @@ def test_the_scan_finds_a_leak():
     assert leaked_markers(["audit action=login actor_id=3 request_id=ab12"]) == []
 
 
-def test_logins_failures_and_denials_are_logged_without_secrets(client, make_user, caplog):
+def test_logins_failures_and_denials_are_logged_without_secrets(
+    client, make_user, caplog, login_as
+):
     caplog.set_level(logging.INFO)
     user = make_user()
     client.post("/ingresar", data={"login": user.username, "password": "MARCADOR-mala-clave"})
-    login(client, user)
+    login_as(client, user)
     client.post("/cuenta/perfil", data={"full_name": "Nombre", "locale": "es_CL"})
     messages = [r.getMessage() for r in caplog.records]
     failed = [m for m in messages if "action=login_failed" in m]

@@ -13,10 +13,8 @@ from sqlalchemy import select
 from app import create_app
 from app.accounts.models import User
 from app.extensions import db
-from app.orgs.services import assign_staff, ensure_group, ensure_municipality
-from tests.browser.scenario import build_scenario
-from tests.conftest import PASSWORD
-from tests.security.test_sweeps import snapshot
+from tests.helpers import snapshot
+from tests.worlds import add_outsiders
 
 OUTSIDERS = ("otra-participante", "formador-quillota", "coordinadora-quillota")
 ID_SOURCES = {
@@ -51,33 +49,23 @@ ID_ROUTES = _id_routes()
 
 
 @pytest.fixture
-def world(app):
+def ids(app, scenario):
+    """The scenario's ids, with the outsiders (of Quillota) added."""
     with app.app_context():
-        scenario = build_scenario()
-        other = ensure_municipality("quillota", "Quillota", "Valparaíso")
-        ensure_group(other, "Aseo y Jardines", "pre_associative")
-        for username in OUTSIDERS:
-            user = User(username=username, full_name=username, role=ROLE_OF[username])
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            if ROLE_OF[username] != "participant":
-                assign_staff(user, other)
-        db.session.commit()
-        return dict(scenario.ids)
+        add_outsiders(ROLE_OF)
+    return dict(scenario.ids)
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
-def test_other_peoples_ids_are_not_found(app, world, ctx, outsider):
-    client = app.test_client()
-    client.post("/ingresar", data={"login": outsider, "password": PASSWORD})
+def test_other_peoples_ids_are_not_found(app, ids, ctx, outsider, client_as):
+    client = client_as(outsider)
     assert client.get("/mis-cursos").status_code == 200
     before = snapshot()
     checked = 0
     for endpoint, method, rule in ID_ROUTES:
         values = {}
         for arg in rule.arguments:
-            values[arg] = world[ID_SOURCES[arg]] if arg in ID_SOURCES else "curso-prueba"
+            values[arg] = ids[ID_SOURCES[arg]] if arg in ID_SOURCES else "curso-prueba"
         url = rule.build(values)[1]
         response = client.open(url, method=method, data={"reason": "x", "role": "admin"})
         roles = getattr(app.view_functions[endpoint], "allowed_roles", None)
@@ -94,17 +82,14 @@ def test_other_peoples_ids_are_not_found(app, world, ctx, outsider):
     assert checked == len(ID_ROUTES) > 10
 
 
-def test_the_owner_and_staff_of_the_municipality_do_reach_them(app, world):
+def test_the_owner_and_staff_of_the_municipality_do_reach_them(app, ids, client_as):
     """The same ids work for the people who should see them (so the 404s above mean something)."""
-    participant = app.test_client()
-    participant.post("/ingresar", data={"login": "participant-e2e", "password": PASSWORD})
-    assert participant.get(f"/intentos/{world['attempt']}/resultado").status_code == 200
-    assert participant.get(f"/certificados/{world['certificate']}").status_code == 200
-    coordinator = app.test_client()
-    coordinator.post("/ingresar", data={"login": "coordinator-e2e", "password": PASSWORD})
-    assert coordinator.get(f"/coordinacion/participantes/{world['participant']}").status_code == 200
-    trainer = app.test_client()
-    trainer.post("/ingresar", data={"login": "trainer-e2e", "password": PASSWORD})
-    assert trainer.get(f"/formacion/grupos/{world['group']}").status_code == 200
+    participant = client_as("participant-e2e")
+    assert participant.get(f"/intentos/{ids['attempt']}/resultado").status_code == 200
+    assert participant.get(f"/certificados/{ids['certificate']}").status_code == 200
+    coordinator = client_as("coordinator-e2e")
+    assert coordinator.get(f"/coordinacion/participantes/{ids['participant']}").status_code == 200
+    trainer = client_as("trainer-e2e")
+    assert trainer.get(f"/formacion/grupos/{ids['group']}").status_code == 200
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "participant-e2e"))

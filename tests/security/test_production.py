@@ -6,7 +6,6 @@ import pytest
 
 from app import create_app
 from app.config import DEFAULT_SECRET_KEY
-from tests.conftest import login
 
 
 @pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY])
@@ -16,12 +15,12 @@ def test_production_refuses_a_missing_or_default_secret_key(base_config, secret)
         create_app(config)
 
 
-def test_production_cookies_and_hsts(base_config, make_user):
+def test_production_cookies_and_hsts(base_config, make_user, login_as):
     app = create_app({**base_config, "PRODUCTION": True, "SECRET_KEY": "s" * 48})
     assert app.debug is False
     client = app.test_client()
     user = make_user()
-    response = login(client, user)
+    response = login_as(client, user)
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     remember = app.test_client().post(

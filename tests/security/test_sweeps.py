@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
 from tests.browser.pages import PAGES
-from tests.browser.scenario import build_scenario
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, snapshot
 from tests.security.routes import all_routes
 
 ROUTES = all_routes()
@@ -17,31 +15,12 @@ GETS = [(e, u) for e, m, u in ROUTES if m == "GET" and e != "static"]
 ROLES = ("participant", "trainer", "coordinator", "admin")
 
 
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, to compare before and after."""
-    out = {}
-    for table in db.metadata.sorted_tables:
-        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        out[table.name] = [tuple(row) for row in rows]
-    return out
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        scenario = build_scenario()
-        for user in scenario.users.values():
-            db.session.refresh(user)
-            db.session.expunge(user)
-    return scenario
-
-
 @pytest.fixture
 def strict_app(make_app):
     return make_app(WTF_CSRF_ENABLED=True)
 
 
-def test_every_post_needs_a_csrf_token(strict_app, world, ctx):
+def test_every_post_needs_a_csrf_token(strict_app, scenario, ctx):
     before = snapshot()
     for role in ROLES:
         client = strict_app.test_client()
@@ -50,7 +29,11 @@ def test_every_post_needs_a_csrf_token(strict_app, world, ctx):
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         client.post(
             "/ingresar",
-            data={"login": world.users[role].username, "password": PASSWORD, "csrf_token": token},
+            data={
+                "login": scenario.users[role].username,
+                "password": PASSWORD,
+                "csrf_token": token,
+            },
         )
         after_login = snapshot()
         for endpoint, url in POSTS:
@@ -64,10 +47,10 @@ def test_every_post_needs_a_csrf_token(strict_app, world, ctx):
 
 
 @pytest.mark.parametrize("role", ("anonymous", *ROLES))
-def test_no_get_request_changes_data(app, world, ctx, role):
+def test_no_get_request_changes_data(app, scenario, ctx, role, login_as):
     client = app.test_client()
     if role != "anonymous":
-        login(client, world.users[role])
+        login_as(client, scenario.users[role])
     db.session.expire_all()
     before = snapshot()
     for _endpoint, url in GETS:
@@ -75,7 +58,7 @@ def test_no_get_request_changes_data(app, world, ctx, role):
     # And every page with real ids, as the browser suite reaches them.
     for page in PAGES:
         if role in page.roles:
-            client.get(page.url(world))
+            client.get(page.url(scenario))
     db.session.expire_all()
     assert snapshot() == before
 
@@ -88,10 +71,10 @@ SECURITY_HEADERS = {
 
 
 @pytest.mark.parametrize("role", ("anonymous", "participant", "admin"))
-def test_security_headers_on_every_response(app, world, role):
+def test_security_headers_on_every_response(app, scenario, role, login_as):
     client = app.test_client()
     if role != "anonymous":
-        login(client, world.users[role])
+        login_as(client, scenario.users[role])
     for _endpoint, url in [*GETS, ("missing", "/no-existe")]:
         response = client.get(url)
         csp = response.headers.get("Content-Security-Policy", "")
@@ -110,9 +93,9 @@ def test_security_headers_on_every_response(app, world, role):
             assert response.headers.get("Cache-Control") == "no-store", url
 
 
-def test_pages_have_no_inline_script_or_style(app, world):
+def test_pages_have_no_inline_script_or_style(app, scenario, login_as):
     client = app.test_client()
-    login(client, world.users["participant"])
+    login_as(client, scenario.users["participant"])
     for _endpoint, url in GETS:
         response = client.get(url)
         if not response.content_type.startswith("text/html"):

@@ -6,7 +6,6 @@ import pytest
 
 from app import create_app
 from app.web.access import is_public_endpoint
-from tests.conftest import login
 
 ROLES = ("participant", "trainer", "coordinator", "admin")
 SAMPLE_VALUES = {
@@ -92,8 +91,8 @@ ROLE_CASES = [
     ROLE_CASES,
     ids=[f"{m} {e} as {r}" for e, m, _u, r in ROLE_CASES],
 )
-def test_role_restricted_routes(client, make_user, endpoint, method, url, role):
-    login(client, make_user(role))
+def test_role_restricted_routes(client, make_user, endpoint, method, url, role, login_as):
+    login_as(client, make_user(role))
     response = client.open(url, method=method)
     if role in _allowed_roles(endpoint):
         assert response.status_code != 403

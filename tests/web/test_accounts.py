@@ -9,15 +9,14 @@ from app.accounts.models import LoginFailure, User
 from app.accounts.passwords import one_time_password, password_problems
 from app.audit.models import AuditEvent
 from app.extensions import db
-from tests.conftest import PASSWORD, csrf_token_from, login
-from tests.helpers import count
+from tests.helpers import PASSWORD, count, csrf_token_from
 
 GENERIC = "El nombre de usuario o la contraseña no son correctos"
 
 
-def test_login_with_username_then_reach_my_courses(client, make_user):
+def test_login_with_username_then_reach_my_courses(client, make_user, login_as):
     user = make_user()
-    response = login(client, user)
+    response = login_as(client, user)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/mis-cursos")
     page = client.get("/mis-cursos")
@@ -52,9 +51,9 @@ def test_failed_login_is_audited_without_the_password(client, make_user, ctx):
     assert "MARCADOR" not in repr(events[0].details)
 
 
-def test_inactive_user_cannot_log_in(client, make_user):
+def test_inactive_user_cannot_log_in(client, make_user, login_as):
     user = make_user(active=False)
-    response = login(client, user)
+    response = login_as(client, user)
     assert response.status_code == 200
     assert GENERIC in response.get_data(as_text=True)
 
@@ -87,10 +86,10 @@ def test_next_redirect_only_to_same_site_paths(client, make_user, next_url, expe
     assert response.headers["Location"] == expected
 
 
-def test_logout_invalidates_the_old_session_cookie(app, make_user):
+def test_logout_invalidates_the_old_session_cookie(app, make_user, login_as):
     user = make_user()
     client = app.test_client()
-    login(client, user)
+    login_as(client, user)
     stolen = client.get_cookie("session").value
     assert client.post("/salir").status_code == 302
     replay = app.test_client()
@@ -100,11 +99,11 @@ def test_logout_invalidates_the_old_session_cookie(app, make_user):
     assert "/ingresar" in response.headers["Location"]
 
 
-def test_password_change_ends_other_sessions_and_keeps_this_one(app, make_user, ctx):
+def test_password_change_ends_other_sessions_and_keeps_this_one(app, make_user, ctx, login_as):
     user = make_user()
     first, second = app.test_client(), app.test_client()
-    login(first, user)
-    login(second, user)
+    login_as(first, user)
+    login_as(second, user)
     response = first.post(
         "/cuenta/contrasena",
         data={
@@ -131,9 +130,9 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, make_user, 
         (PASSWORD, PASSWORD, PASSWORD, "distinta de la actual"),
     ],
 )
-def test_password_change_errors(client, make_user, ctx, current, new, confirm, message):
+def test_password_change_errors(client, make_user, ctx, current, new, confirm, message, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     response = client.post(
         "/cuenta/contrasena",
         data={"current_password": current, "new_password": new, "confirm": confirm},
@@ -143,9 +142,9 @@ def test_password_change_errors(client, make_user, ctx, current, new, confirm, m
     assert db.session.get(User, user.id).check_password(PASSWORD)
 
 
-def test_one_time_password_forces_a_change_first(client, make_user, ctx):
+def test_one_time_password_forces_a_change_first(client, make_user, ctx, login_as):
     user = make_user(must_change_password=True)
-    login(client, user)
+    login_as(client, user)
     response = client.get("/cursos/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/cuenta/contrasena")
@@ -163,9 +162,9 @@ def test_one_time_password_forces_a_change_first(client, make_user, ctx):
     assert db.session.get(User, user.id).must_change_password is False
 
 
-def test_profile_update_is_saved(client, make_user, ctx):
+def test_profile_update_is_saved(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     response = client.post(
         "/cuenta/perfil",
         data={"full_name": "  Rosa   Díaz ", "email": "rosa@example.cl", "locale": "en"},
@@ -178,10 +177,10 @@ def test_profile_update_is_saved(client, make_user, ctx):
     assert '<html lang="en">' in html
 
 
-def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx):
+def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx, login_as):
     make_user(email="usado@example.cl")
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     html = client.post(
         "/cuenta/perfil",
         data={"full_name": "Rosa", "email": "usado@example.cl", "locale": "es_CL"},
@@ -193,7 +192,7 @@ def test_profile_rejects_an_email_taken_by_someone_else(client, make_user, ctx):
     assert db.session.get(User, user.id).email is None
 
 
-def test_login_is_throttled_per_account(make_app, make_user, ctx):
+def test_login_is_throttled_per_account(make_app, make_user, ctx, login_as):
     throttled = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=3)
     user = make_user()
     client = throttled.test_client()
@@ -203,17 +202,17 @@ def test_login_is_throttled_per_account(make_app, make_user, ctx):
     ]
     assert codes == [200, 200, 200, 429]
     # Even the right password is refused until the window passes...
-    refused = login(client, user)
+    refused = login_as(client, user)
     assert refused.status_code == 429
     assert "Demasiados intentos" in refused.get_data(as_text=True)
     # ...while another account from the same address is not affected.
-    assert login(client, make_user()).status_code == 302
+    assert login_as(client, make_user()).status_code == 302
     # What was typed is not stored: only keyed hashes (one per failure, on the account).
     keys = list(db.session.scalars(select(LoginFailure.key)))
     assert len(keys) == 3 and all(user.username not in k for k in keys)
 
 
-def test_login_throttle_holds_across_processes(make_app, make_user):
+def test_login_throttle_holds_across_processes(make_app, make_user, login_as):
     """Two app instances (two gunicorn workers) share the count through the database."""
     first = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=4)
     second = make_app(LOGIN_THROTTLE_ENABLED=True, LOGIN_THROTTLE_PER_ACCOUNT=4)
@@ -223,8 +222,8 @@ def test_login_throttle_holds_across_processes(make_app, make_user):
             "/ingresar", data={"login": user.username, "password": "mala-1234"}
         )
         assert response.status_code == 200
-    assert login(second.test_client(), user).status_code == 429
-    assert login(first.test_client(), user).status_code == 429
+    assert login_as(second.test_client(), user).status_code == 429
+    assert login_as(first.test_client(), user).status_code == 429
 
 
 def test_login_is_throttled_per_address(make_app):

@@ -9,7 +9,6 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
-from tests.conftest import login
 from tests.helpers import count
 
 PAGES = ["/admin/", "/admin/comunas", "/admin/grupos", "/admin/usuarios", "/admin/usuarios/nuevo"]
@@ -17,20 +16,20 @@ PAGES = ["/admin/", "/admin/comunas", "/admin/grupos", "/admin/usuarios", "/admi
 
 @pytest.mark.parametrize("role", ["participant", "trainer", "coordinator"])
 @pytest.mark.parametrize("url", PAGES)
-def test_only_admins_reach_admin_pages(client, make_user, role, url):
-    login(client, make_user(role))
+def test_only_admins_reach_admin_pages(client, make_user, role, url, login_as):
+    login_as(client, make_user(role))
     assert client.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_admin_pages_render(client, make_user, url):
-    login(client, make_user("admin"))
+def test_admin_pages_render(client, make_user, url, login_as):
+    login_as(client, make_user("admin"))
     html = client.get(url).get_data(as_text=True)
     assert html.count("<h1") == 1
 
 
-def test_admin_creates_and_edits_municipality_and_group(client, make_user, ctx):
-    login(client, make_user("admin"))
+def test_admin_creates_and_edits_municipality_and_group(client, make_user, ctx, login_as):
+    login_as(client, make_user("admin"))
     trainer = make_user("trainer")
     r = client.post("/admin/comunas", data={"name": "Copiapó", "region": "Atacama"})
     assert r.status_code == 302
@@ -66,9 +65,9 @@ def test_admin_creates_and_edits_municipality_and_group(client, make_user, ctx):
 
 
 def test_admin_creates_a_coordinator_with_exactly_one_municipality(
-    client, make_user, make_municipality, ctx
+    client, make_user, make_municipality, ctx, login_as
 ):
-    login(client, make_user("admin"))
+    login_as(client, make_user("admin"))
     a = make_municipality()
     b = make_municipality("quillota", "Quillota")
     data = {"full_name": "Carla Coordinadora", "role": "coordinator", "rut": "12.345.678-5"}
@@ -84,13 +83,13 @@ def test_admin_creates_a_coordinator_with_exactly_one_municipality(
     assert count(StaffAssignment, StaffAssignment.user_id == user.id) == 1
 
 
-def test_role_change_is_audited_and_ends_sessions(app, client, make_user, ctx):
+def test_role_change_is_audited_and_ends_sessions(app, client, make_user, ctx, login_as):
     admin = make_user("admin")
     person = make_user("participant")
     other = app.test_client()
-    login(other, person)
+    login_as(other, person)
     assert other.get("/mis-cursos").status_code == 200
-    login(client, admin)
+    login_as(client, admin)
     r = client.post(
         f"/admin/usuarios/{person.id}", data={"full_name": person.full_name, "role": "trainer"}
     )
@@ -102,14 +101,14 @@ def test_role_change_is_audited_and_ends_sessions(app, client, make_user, ctx):
     assert other.get("/mis-cursos").status_code == 302  # logged out
 
 
-def test_deactivation_rotates_the_session_token(app, client, make_user, ctx):
+def test_deactivation_rotates_the_session_token(app, client, make_user, ctx, login_as):
     admin = make_user("admin")
     person = make_user("participant")
     other = app.test_client()
-    login(other, person)
+    login_as(other, person)
     assert other.get("/mis-cursos").status_code == 200
     token = person.session_token
-    login(client, admin)
+    login_as(client, admin)
     assert client.post(f"/admin/usuarios/{person.id}/activo").status_code == 302
     db.session.expire_all()
     user = db.session.get(User, person.id)
@@ -122,9 +121,9 @@ def test_deactivation_rotates_the_session_token(app, client, make_user, ctx):
     assert db.session.get(User, person.id).active
 
 
-def test_admin_cannot_deactivate_or_demote_self(client, make_user, ctx):
+def test_admin_cannot_deactivate_or_demote_self(client, make_user, ctx, login_as):
     admin = make_user("admin")
-    login(client, admin)
+    login_as(client, admin)
     client.post(f"/admin/usuarios/{admin.id}/activo")
     r = client.post(f"/admin/usuarios/{admin.id}", data={"full_name": "Yo", "role": "participant"})
     assert r.status_code == 200 and "propio rol" in r.get_data(as_text=True)

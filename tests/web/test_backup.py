@@ -11,8 +11,8 @@ from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
-from tests.browser.scenario import build_scenario
 from tests.helpers import count
+from tests.worlds import build_scenario
 
 COUNTED = (User, Enrollment, LessonProgress, Certificate)
 

@@ -27,8 +27,7 @@ from app.learning.models import Enrollment
 from app.orgs.models import Group, Municipality
 from app.orgs.services import add_member, assign_staff
 from app.quizzes import services as quizzes
-from tests.conftest import login
-from tests.helpers import correct_form, count, wrong_form
+from tests.helpers import correct_form, count, csrf_token_from, wrong_form
 
 COURSE = "curso-prueba"
 NETWORK = "Red para el Fomento de Incubadoras de Cooperativas Inclusivas (REFICOOP)"
@@ -64,19 +63,6 @@ def certificate_of(user_id: int) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
 
 
-@pytest.fixture
-def place(make_municipality, make_group):
-    """Two municipalities with a group each."""
-    mp = make_municipality("monte-patria", "Monte Patria")
-    qu = make_municipality("quillota", "Quillota")
-    return {
-        "mp": mp,
-        "qu": qu,
-        "mp_group": make_group(mp, "Sabores del Limarí"),
-        "qu_group": make_group(qu, "Aseo y Jardines"),
-    }
-
-
 def _member(group_id: int, user_id: int, role: str = "member"):
     add_member(db.session.get(Group, group_id), db.session.get(User, user_id), role=role)
     db.session.commit()
@@ -88,27 +74,27 @@ def _staff(user_id: int, municipality_id: int):
 
 
 @pytest.fixture
-def issued(ctx, make_user, place):
+def issued(ctx, make_user, places):
     """A participant of Monte Patria with a certificate, and a few other accounts."""
     holder = make_user(
         full_name="Ana Pérez Núñez",
         email="marcador-correo@example.cl",
         username="marcador-usuario",
     )
-    _member(place["mp_group"].id, holder.id)
-    finish_course(holder.id, group_id=place["mp_group"].id)
+    _member(places["mp_group"].id, holder.id)
+    finish_course(holder.id, group_id=places["mp_group"].id)
     cert = certificate_of(holder.id)
     assert cert is not None
-    return {"holder": holder, "cert_id": cert.id, "code": cert.code, **place}
+    return {"holder": holder, "cert_id": cert.id, "code": cert.code, **places}
 
 
 # --- issuing ----------------------------------------------------------------------------
 
 
-def test_completing_a_certificate_course_issues_one_with_a_snapshot(ctx, make_user, place):
+def test_completing_a_certificate_course_issues_one_with_a_snapshot(ctx, make_user, places):
     user = make_user(full_name="Rosa Tapia Ávila")
-    _member(place["qu_group"].id, user.id)  # first membership: Quillota
-    enrollment = finish_course(user.id, group_id=place["mp_group"].id)  # but enrolled via MP
+    _member(places["qu_group"].id, user.id)  # first membership: Quillota
+    enrollment = finish_course(user.id, group_id=places["mp_group"].id)  # but enrolled via MP
     course = get_store().get(COURSE)
     assert enrollment.status == "completed"
     cert = certificate_of(user.id)
@@ -119,7 +105,7 @@ def test_completing_a_certificate_course_issues_one_with_a_snapshot(ctx, make_us
     assert cert.enrollment_id == enrollment.id
     assert cert.completed_on == certs._local_date(enrollment.completed_at)
     # The enrolment's group wins over the participant's first membership.
-    assert cert.municipality_id == place["mp"].id
+    assert cert.municipality_id == places["mp"].id
     assert cert.municipality_name == "Monte Patria"
     assert cert.group_name == "Sabores del Limarí"
     assert count(AuditEvent, AuditEvent.action == "certificate_issued") == 1
@@ -130,10 +116,10 @@ def test_completing_a_certificate_course_issues_one_with_a_snapshot(ctx, make_us
     assert certificate_of(user.id).holder_name == "Rosa Tapia Ávila"
 
 
-def test_without_enrolment_group_the_first_membership_gives_municipality(ctx, make_user, place):
+def test_without_enrolment_group_the_first_membership_gives_municipality(ctx, make_user, places):
     user = make_user()
-    _member(place["qu_group"].id, user.id)
-    _member(place["mp_group"].id, user.id)
+    _member(places["qu_group"].id, user.id)
+    _member(places["mp_group"].id, user.id)
     finish_course(user.id)
     cert = certificate_of(user.id)
     assert (cert.municipality_name, cert.group_name) == ("Quillota", "Aseo y Jardines")
@@ -392,8 +378,8 @@ def _qr_matrix(image, modules: int) -> list[list[int]]:
     return out
 
 
-def test_pdf_has_real_text_metadata_and_the_verification_qr(client, issued):
-    login(client, issued["holder"])
+def test_pdf_has_real_text_metadata_and_the_verification_qr(client, issued, login_as):
+    login_as(client, issued["holder"])
     data = _pdf(client, issued["cert_id"])
     reader = PdfReader(io.BytesIO(data))
     shown = certs.format_code(issued["code"])
@@ -433,13 +419,13 @@ def test_pdf_has_real_text_metadata_and_the_verification_qr(client, issued):
         assert secret not in text
 
 
-def test_pdf_qr_decodes_to_the_verification_url(client, issued, tmp_path):
+def test_pdf_qr_decodes_to_the_verification_url(client, issued, tmp_path, login_as):
     zxingcpp = pytest.importorskip("zxingcpp")
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     from PIL import Image
 
-    login(client, issued["holder"])
+    login_as(client, issued["holder"])
     (tmp_path / "c.pdf").write_bytes(_pdf(client, issued["cert_id"]))
     subprocess.run(
         [
@@ -458,10 +444,10 @@ def test_pdf_qr_decodes_to_the_verification_url(client, issued, tmp_path):
     assert texts == [f"http://localhost/verificar/{certs.format_code(issued['code'])}"]
 
 
-def test_public_base_url_overrides_the_verification_address(make_app, issued):
+def test_public_base_url_overrides_the_verification_address(make_app, issued, login_as):
     other = make_app(PUBLIC_BASE_URL="https://aula.reficoop.cl/")
     client = other.test_client()
-    login(client, issued["holder"])
+    login_as(client, issued["holder"])
     data = client.get(f"/certificados/{issued['cert_id']}.pdf").data
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert f"https://aula.reficoop.cl/verificar/{certs.format_code(issued['code'])}" in text
@@ -470,8 +456,8 @@ def test_public_base_url_overrides_the_verification_address(make_app, issued):
 # --- pages for the holder ---------------------------------------------------------------
 
 
-def test_my_certificates_lists_mine_with_view_and_download(client, issued, make_user):
-    login(client, issued["holder"])
+def test_my_certificates_lists_mine_with_view_and_download(client, issued, make_user, login_as):
+    login_as(client, issued["holder"])
     html = _text(client.get("/mis-certificados"))
     assert "Curso de prueba" in html
     assert f"/certificados/{issued['cert_id']}.pdf" in html
@@ -485,9 +471,9 @@ def test_my_certificates_lists_mine_with_view_and_download(client, issued, make_
     assert ' style="' not in body  # strict CSP: no inline styles
 
 
-def test_my_certificates_is_empty_for_someone_else(client, issued, make_user):
+def test_my_certificates_is_empty_for_someone_else(client, issued, make_user, login_as):
     other = make_user()
-    login(client, other)
+    login_as(client, other)
     html = _text(client.get("/mis-certificados"))
     assert "Todavía no tienes certificados" in html
     assert "Curso de prueba" not in html
@@ -526,8 +512,8 @@ def people(issued, make_user):
         ("admin", 200),
     ],
 )
-def test_who_may_see_and_download_a_certificate(client, issued, people, who, status):
-    login(client, people[who])
+def test_who_may_see_and_download_a_certificate(client, issued, people, who, status, login_as):
+    login_as(client, people[who])
     assert client.get(f"/certificados/{issued['cert_id']}").status_code == status
     assert client.get(f"/certificados/{issued['cert_id']}.pdf").status_code == status
 
@@ -553,8 +539,8 @@ def test_anonymous_visitors_can_verify(client, issued):
     assert client.get(f"/verificar/{issued['code']}").status_code == 200
 
 
-def test_unknown_certificate_id_is_404(client, people):
-    login(client, people["admin"])
+def test_unknown_certificate_id_is_404(client, people, login_as):
+    login_as(client, people["admin"])
     assert client.get("/certificados/999999").status_code == 404
     assert client.get("/admin/certificados/999999").status_code == 404
 
@@ -563,17 +549,17 @@ def test_unknown_certificate_id_is_404(client, people):
     ("who", "status"),
     [("holder", 403), ("trainer", 403), ("coordinator_same", 200), ("admin", 200)],
 )
-def test_staff_list_access(client, people, who, status):
-    login(client, people[who])
+def test_staff_list_access(client, people, who, status, login_as):
+    login_as(client, people[who])
     assert client.get("/certificados/").status_code == status
 
 
-def test_coordinator_lists_only_their_municipality(client, issued, people, make_user):
+def test_coordinator_lists_only_their_municipality(client, issued, people, make_user, login_as):
     outsider = make_user(full_name="Berta Quillotana")
     _member(issued["qu_group"].id, outsider.id)
     finish_course(outsider.id)
     outsider_cert = certificate_of(outsider.id)
-    login(client, people["coordinator_same"])
+    login_as(client, people["coordinator_same"])
     html = _text(client.get("/certificados/"))
     assert "Ana Pérez Núñez" in html and "Berta Quillotana" not in html
     assert "Gestionar" not in html  # coordinators do not revoke
@@ -584,10 +570,10 @@ def test_coordinator_lists_only_their_municipality(client, issued, people, make_
     assert "Berta Quillotana" not in html
 
 
-def test_admin_list_filters_by_code_and_course(client, issued, people, make_user):
+def test_admin_list_filters_by_code_and_course(client, issued, people, make_user, login_as):
     other = make_user(full_name="Carla Quiroz")
     finish_course(other.id)
-    login(client, people["admin"])
+    login_as(client, people["admin"])
     html = _text(client.get("/certificados/"))
     assert "Ana Pérez Núñez" in html and "Carla Quiroz" in html
     by_code = _text(
@@ -605,10 +591,10 @@ def test_admin_list_filters_by_code_and_course(client, issued, people, make_user
 # --- revocation -------------------------------------------------------------------------
 
 
-def test_admin_revokes_and_reinstates_with_audit_trail(client, issued, people):
+def test_admin_revokes_and_reinstates_with_audit_trail(client, issued, people, login_as):
     admin = people["admin"]
     cert_id = issued["cert_id"]
-    login(client, admin)
+    login_as(client, admin)
     response = client.post(
         f"/admin/certificados/{cert_id}/revocar",
         data={"reason": "  Datos de inscripción   equivocados. "},
@@ -656,9 +642,9 @@ def test_admin_revokes_and_reinstates_with_audit_trail(client, issued, people):
     ],
 )
 def test_revocation_needs_a_reason_of_at_most_500_characters(
-    client, issued, people, reason, message
+    client, issued, people, reason, message, login_as
 ):
-    login(client, people["admin"])
+    login_as(client, people["admin"])
     response = client.post(
         f"/admin/certificados/{issued['cert_id']}/revocar", data={"reason": reason}
     )
@@ -670,8 +656,8 @@ def test_revocation_needs_a_reason_of_at_most_500_characters(
     assert count(AuditEvent, AuditEvent.action == "certificate_revoked") == 0
 
 
-def test_500_character_reason_is_accepted(client, issued, people):
-    login(client, people["admin"])
+def test_500_character_reason_is_accepted(client, issued, people, login_as):
+    login_as(client, people["admin"])
     response = client.post(
         f"/admin/certificados/{issued['cert_id']}/revocar", data={"reason": "y" * 500}
     )
@@ -681,8 +667,8 @@ def test_500_character_reason_is_accepted(client, issued, people):
 
 
 @pytest.mark.parametrize("who", ["holder", "coordinator_same", "trainer"])
-def test_only_admins_revoke_or_reinstate(client, issued, people, who):
-    login(client, people[who])
+def test_only_admins_revoke_or_reinstate(client, issued, people, who, login_as):
+    login_as(client, people[who])
     cert_id = issued["cert_id"]
     assert client.get(f"/admin/certificados/{cert_id}").status_code == 403
     assert (
@@ -698,7 +684,6 @@ def test_revoke_requires_csrf(make_app, issued, people):
     strict = make_app(WTF_CSRF_ENABLED=True)
     client = strict.test_client()
     login_page = client.get("/ingresar")
-    from tests.conftest import csrf_token_from
 
     token = csrf_token_from(_text(login_page))
     client.post(
@@ -718,13 +703,13 @@ def test_revoke_requires_csrf(make_app, issued, people):
 
 
 @pytest.mark.parametrize("who", ["holder", "coordinator_same", "admin"])
-def test_revoked_certificate_pdf_is_refused(client, issued, people, who):
+def test_revoked_certificate_pdf_is_refused(client, issued, people, who, login_as):
     """Issue 13 finding 9: a revoked certificate's PDF no longer downloads, for anyone."""
     cert = db.session.get(Certificate, issued["cert_id"])
     cert.revoked_at = datetime(2026, 4, 2, 15, 0)
     cert.revoked_reason = "Se emitió por error de registro."
     db.session.commit()
-    login(client, people[who])
+    login_as(client, people[who])
     response = client.get(f"/certificados/{issued['cert_id']}.pdf")
     assert response.status_code == 410
     assert response.mimetype == "text/html"

@@ -18,7 +18,7 @@ def main(response) -> str:
     return re.search(r"<main\b.*?</main>", text(response), re.S).group(0)
 
 
-def test_full_text_by_default_with_a_switch(client, make_user, auth):
+def test_full_text_by_default_with_a_switch(client, make_user, login_as):
     html = main(client.get(LESSON))
     assert "Una cooperativa es una empresa de personas" in html
     # A visitor gets a link (no form: the page can be cached for every visitor) ...
@@ -28,7 +28,7 @@ def test_full_text_by_default_with_a_switch(client, make_user, auth):
     )
     assert "aria-pressed" not in html
     # ... an account a button that also saves the choice.
-    auth(client, make_user())
+    login_as(client, make_user())
     assert re.search(
         r'<button type="submit" name="reading" value="facil"[^>]*>Ver en lectura fácil</button>',
         main(client.get(LESSON)),
@@ -61,13 +61,13 @@ def test_switch_is_remembered_for_a_visitor(client):
     assert "Una cooperativa es una empresa de personas" in main(client.get(LESSON))
 
 
-def test_switch_is_remembered_on_the_account(client, make_user, auth, ctx):
+def test_switch_is_remembered_on_the_account(client, make_user, login_as, ctx):
     user = make_user()
-    auth(client, user)
+    login_as(client, user)
     client.post("/preferencias/version", data={"reading": "facil", "next": LESSON})
     assert db.session.get(User, user.id).preferences["reading"] == "facil"
     other = client.application.test_client()
-    auth(other, user)
+    login_as(other, user)
     assert "Una cooperativa es un grupo de personas." in main(other.get(LESSON))
 
 

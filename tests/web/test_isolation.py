@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from app.learning.models import Enrollment
 from app.orgs.models import Membership
-from tests.conftest import login
 from tests.helpers import count
-from tests.web.orgs_world import build_world
-
-
-class Who:
-    def __init__(self, username):
-        self.username = username
-
 
 # (role prefix, method, url template using B's ids). A route of the user's own role answers
 # 404 for another municipality's object (as if it did not exist); a route of another role
@@ -57,11 +51,10 @@ def _fill(url: str, ids: dict) -> str:
 
 
 @pytest.mark.parametrize(("who", "method", "url"), ROUTES, ids=[f"{m} {u}" for _w, m, u in ROUTES])
-def test_other_municipality_is_not_reachable(app, client, ctx, who, method, url):
-    w = build_world(app)
-    login(client, Who(w.users[f"{who}-a"]))
+def test_other_municipality_is_not_reachable(world, client, ctx, who, method, url, login_as):
+    login_as(client, world.users[f"{who}-a"])
     memberships, enrollments = count(Membership), count(Enrollment)
-    target = _fill(url, w.ids)
+    target = _fill(url, world.ids)
     data = {"nuevo-full_name": "X", "sumar-username": "part-b", "enrol-course": "curso-prueba"}
     response = client.get(target) if method == "GET" else client.post(target, data=data)
     assert response.status_code == _expected(who, url), response.status_code
@@ -86,10 +79,9 @@ LISTINGS = [
 
 
 @pytest.mark.parametrize(("who", "url"), LISTINGS)
-def test_listings_hold_only_own_municipality(app, client, who, url):
-    w = build_world(app)
-    login(client, Who(w.users[f"{who}-a"]))
-    response = client.get(_fill(url, w.ids))
+def test_listings_hold_only_own_municipality(world, client, who, url, login_as):
+    login_as(client, world.users[f"{who}-a"])
+    response = client.get(_fill(url, world.ids))
     assert response.status_code == 200
     raw = response.get_data()
     if url.endswith(".xlsx") or ".xlsx?" in url:
@@ -106,11 +98,8 @@ def test_listings_hold_only_own_municipality(app, client, who, url):
     assert "Participante B" not in text and "Grupo B" not in text and "Quillota" not in text
 
 
-def test_importing_into_another_municipalitys_group_is_an_error(app, client, ctx):
-    import io
-
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_importing_into_another_municipalitys_group_is_an_error(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     r = client.post(
         "/formacion/importar",
         data={"file": (io.BytesIO(b"nombre;grupo\nAlguien;Grupo B\n"), "x.csv")},
@@ -121,8 +110,9 @@ def test_importing_into_another_municipalitys_group_is_an_error(app, client, ctx
     assert "Confirmar e importar" not in html
 
 
-def test_the_participant_id_of_b_returns_404_for_coordinator_a_even_if_record_exists(app, client):
-    w = build_world(app)
-    login(client, Who(w.users["coord-a"]))
-    assert client.get(f"/coordinacion/participantes/{w.ids['part-a']}").status_code == 200
-    assert client.get(f"/coordinacion/participantes/{w.ids['part-b']}").status_code == 404
+def test_the_participant_id_of_b_returns_404_for_coordinator_a_even_if_record_exists(
+    world, client, login_as
+):
+    login_as(client, world.users["coord-a"])
+    assert client.get(f"/coordinacion/participantes/{world.ids['part-a']}").status_code == 200
+    assert client.get(f"/coordinacion/participantes/{world.ids['part-b']}").status_code == 404

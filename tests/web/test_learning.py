@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.learning.models import Enrollment, LessonProgress
-from tests.conftest import FIXTURE_COURSES, login
-from tests.helpers import count
+from tests.helpers import FIXTURE_COURSES, count
 
 COURSE = "curso-prueba"
 L1, L2, L3 = "01-que-es-una-cooperativa", "02-trabajo-en-equipo", "03-prueba-final"
@@ -32,9 +31,9 @@ def test_course_page_for_a_visitor(client):
     assert "Completada" not in html
 
 
-def test_enrol_records_the_course_version_and_is_idempotent(client, make_user, ctx, app):
+def test_enrol_records_the_course_version_and_is_idempotent(client, make_user, ctx, app, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     first = client.post(f"/cursos/{COURSE}/inscripcion")
     assert first.status_code == 302
     assert first.headers["Location"].endswith(f"/cursos/{COURSE}/{L1}")
@@ -64,7 +63,7 @@ def _copy_fixture(tmp_path: Path, edit=None) -> Path:
     return root
 
 
-def test_enrolment_key(make_app, make_user, tmp_path, ctx):
+def test_enrolment_key(make_app, make_user, tmp_path, ctx, login_as):
     root = _copy_fixture(
         tmp_path,
         lambda text: text.replace(
@@ -74,7 +73,7 @@ def test_enrolment_key(make_app, make_user, tmp_path, ctx):
     keyed = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"))
     client = keyed.test_client()
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     page = client.get(f"/cursos/{COURSE}/").get_data(as_text=True)
     assert 'id="key"' in page
     wrong = client.post(f"/cursos/{COURSE}/inscripcion", data={"key": "naranja"})
@@ -108,9 +107,9 @@ def test_lesson_page_for_a_visitor(client):
     assert "Repaso de la lección" in html  # the quiz card where the quiz sits
 
 
-def test_mark_lesson_complete_and_see_progress(client, make_user, ctx):
+def test_mark_lesson_complete_and_see_progress(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     client.post(f"/cursos/{COURSE}/inscripcion")
     page = client.get(f"/cursos/{COURSE}/{L1}").get_data(as_text=True)
     assert "0 de 3 lecciones completadas" in page
@@ -131,9 +130,9 @@ def test_mark_lesson_complete_and_see_progress(client, make_user, ctx):
     assert "Curso de prueba" in mine and "1 de 3 lecciones completadas" in mine
 
 
-def test_completing_a_lesson_needs_enrolment(client, make_user, ctx):
+def test_completing_a_lesson_needs_enrolment(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     response = client.post(f"/cursos/{COURSE}/{L1}/completar", follow_redirects=True)
     assert "Inscríbete en el curso para guardar tu avance." in response.get_data(as_text=True)
     assert count(LessonProgress) == 0
@@ -147,9 +146,9 @@ def test_anonymous_cannot_enrol_or_complete(client, ctx):
     assert count(Enrollment) == 0
 
 
-def test_quiz_file_lesson_has_no_manual_completion(client, make_user):
+def test_quiz_file_lesson_has_no_manual_completion(client, make_user, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     client.post(f"/cursos/{COURSE}/inscripcion")
     html = client.get(f"/cursos/{COURSE}/{L3}").get_data(as_text=True)
     assert "Marcar como completada" not in html
@@ -187,19 +186,21 @@ def test_course_media_is_served(client, app):
     assert response.headers["Content-Type"] != "text/html; charset=utf-8"
 
 
-def test_my_courses_when_empty(client, make_user):
-    login(client, make_user())
+def test_my_courses_when_empty(client, make_user, login_as):
+    login_as(client, make_user())
     html = client.get("/mis-cursos").get_data(as_text=True)
     assert "Todavía no te inscribes en ningún curso." in html
 
 
-def test_a_quiz_lesson_cannot_be_marked_done_without_passing(make_app, make_user, tmp_path, ctx):
+def test_a_quiz_lesson_cannot_be_marked_done_without_passing(
+    make_app, make_user, tmp_path, ctx, login_as
+):
     """Issue 13 finding 7: POST /completar on a test lesson completes neither it nor the course."""
     root = _copy_fixture(tmp_path, lambda text: text.replace("pruebas: todas", "pruebas: ninguna"))
     app = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(tmp_path / "cache"))
     client = app.test_client()
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     client.post(f"/cursos/{COURSE}/inscripcion")
     course = app.extensions["aula_courses"]["store"].get(COURSE)
     quiz_lesson = next(le for le in course.lessons if le.kind == "quiz")
@@ -216,7 +217,7 @@ def test_a_quiz_lesson_cannot_be_marked_done_without_passing(make_app, make_user
     assert count(Certificate) == 0
 
 
-def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx):
+def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx, login_as):
     """Issue 13 finding 8: the enrolment key has an attempt limit per account."""
     root = _copy_fixture(
         tmp_path,
@@ -229,7 +230,7 @@ def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx):
     )
     client = keyed.test_client()
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     codes = [
         client.post(f"/cursos/{COURSE}/inscripcion", data={"key": f"intento-{i}"}).status_code
         for i in range(7)
@@ -242,5 +243,5 @@ def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx):
     assert count(Enrollment) == 0
     # ...while another person is not affected.
     other = keyed.test_client()
-    login(other, make_user())
+    login_as(other, make_user())
     assert other.post(f"/cursos/{COURSE}/inscripcion", data={"key": "limon-27"}).status_code == 302

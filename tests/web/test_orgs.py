@@ -11,9 +11,8 @@ from app.extensions import db
 from app.learning.models import Enrollment
 from app.orgs.models import Membership
 from app.orgs.rut import check_digit, normalise_rut
-from tests.conftest import login
 from tests.helpers import count
-from tests.web.orgs_world import COURSE, build_world
+from tests.worlds import COURSE
 
 
 @pytest.mark.parametrize(
@@ -50,11 +49,10 @@ def test_normalise_rut(text, expected):
     assert normalise_rut(text) == expected
 
 
-def test_trainer_creates_a_participant_and_sees_the_sheet_once(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
+def test_trainer_creates_a_participant_and_sees_the_sheet_once(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     response = client.post(
-        f"/formacion/grupos/{w.ids['group-a']}/participantes",
+        f"/formacion/grupos/{world.ids['group-a']}/participantes",
         data={
             "nuevo-full_name": "María José Pérez",
             "nuevo-email": "",
@@ -70,21 +68,22 @@ def test_trainer_creates_a_participant_and_sees_the_sheet_once(app, client, ctx)
     password = html.split('Contraseña de un solo uso</dt><dd class="code">')[1].split("<")[0]
     assert user.check_password(password) and password not in user.password_hash
     assert (
-        count(Membership, Membership.user_id == user.id, Membership.group_id == w.ids["group-a"])
+        count(
+            Membership, Membership.user_id == user.id, Membership.group_id == world.ids["group-a"]
+        )
         == 1
     )
     assert response.headers["Cache-Control"] == "no-store"
     # The group page never shows it again.
-    assert password not in client.get(f"/formacion/grupos/{w.ids['group-a']}").get_data(
+    assert password not in client.get(f"/formacion/grupos/{world.ids['group-a']}").get_data(
         as_text=True
     )
 
 
-def test_create_participant_rejects_bad_rut(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
+def test_create_participant_rejects_bad_rut(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     response = client.post(
-        f"/formacion/grupos/{w.ids['group-a']}/participantes",
+        f"/formacion/grupos/{world.ids['group-a']}/participantes",
         data={"nuevo-full_name": "Ana", "nuevo-rut": "12.345.678-4"},
     )
     assert response.status_code == 400
@@ -92,10 +91,9 @@ def test_create_participant_rejects_bad_rut(app, client, ctx):
     assert count(User, User.full_name == "Ana") == 0
 
 
-def test_trainer_resets_password_add_and_remove_member(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
-    pid, gid = w.ids["part-a"], w.ids["group-a"]
+def test_trainer_resets_password_add_and_remove_member(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
+    pid, gid = world.ids["part-a"], world.ids["group-a"]
     before = db.session.get(User, pid).session_token
     html = client.post(f"/formacion/participantes/{pid}/contrasena").get_data(as_text=True)
     assert "Hoja de acceso" in html
@@ -109,33 +107,31 @@ def test_trainer_resets_password_add_and_remove_member(app, client, ctx):
     r = client.post(f"/formacion/grupos/{gid}/miembros", data={"sumar-username": "part-a"})
     assert r.status_code == 400
     client.post("/salir")
-    login(client, _u(w, "admin"))
+    login_as(client, world.users["admin"])
     r = client.post(f"/formacion/grupos/{gid}/miembros", data={"sumar-username": "part-a"})
     assert r.status_code == 302
     assert count(Membership, Membership.user_id == pid, Membership.group_id == gid) == 1
 
 
-def test_trainer_cannot_add_another_municipalitys_participant(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
+def test_trainer_cannot_add_another_municipalitys_participant(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     r = client.post(
-        f"/formacion/grupos/{w.ids['group-a']}/miembros", data={"sumar-username": "part-b"}
+        f"/formacion/grupos/{world.ids['group-a']}/miembros", data={"sumar-username": "part-b"}
     )
     assert r.status_code == 400
     assert (
         count(
             Membership,
-            Membership.user_id == w.ids["part-b"],
-            Membership.group_id == w.ids["group-a"],
+            Membership.user_id == world.ids["part-b"],
+            Membership.group_id == world.ids["group-a"],
         )
         == 0
     )
 
 
-def test_enrol_group_is_idempotent(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
-    gid = w.ids["group-a"]
+def test_enrol_group_is_idempotent(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
+    gid = world.ids["group-a"]
     client.post(f"/formacion/grupos/{gid}/participantes", data={"nuevo-full_name": "Nueva Persona"})
     for _ in range(2):
         r = client.post(f"/formacion/grupos/{gid}/inscribir", data={"enrol-course": COURSE})
@@ -149,17 +145,9 @@ def test_enrol_group_is_idempotent(app, client, ctx):
     assert count(AuditEvent, AuditEvent.action == "group_enrolled") == 2
 
 
-def test_enrol_group_refuses_unknown_course(app, client, ctx):
-    w = build_world(app)
-    login(client, _u(w, "trainer-a"))
+def test_enrol_group_refuses_unknown_course(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     r = client.post(
-        f"/formacion/grupos/{w.ids['group-a']}/inscribir", data={"enrol-course": "nada"}
+        f"/formacion/grupos/{world.ids['group-a']}/inscribir", data={"enrol-course": "nada"}
     )
     assert r.status_code == 400
-
-
-def _u(w, key):
-    class Who:
-        username = w.users[key]
-
-    return Who

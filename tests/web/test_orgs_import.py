@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import re
 from html import unescape
 
 import pytest
@@ -13,36 +11,8 @@ from app.accounts.models import User
 from app.extensions import db
 from app.learning.models import Enrollment
 from app.orgs.models import Membership
-from tests.conftest import login
-from tests.helpers import count
-from tests.web.orgs_world import COURSE, build_world
-
-
-class Who:
-    def __init__(self, username):
-        self.username = username
-
-
-def upload(client, text: str | bytes, encoding="utf-8"):
-    data = text if isinstance(text, bytes) else text.encode(encoding)
-    return client.post(
-        "/formacion/importar",
-        data={"file": (io.BytesIO(data), "personas.csv")},
-        content_type="multipart/form-data",
-    )
-
-
-def token_of(html: str) -> str:
-    match = re.search(r'name="token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'id="token" name="token" type="hidden" value="([^"]+)"', html
-    )
-    assert match, html
-    return unescape(match.group(1))
-
-
-def confirm(client, html):
-    return client.post("/formacion/importar/confirmar", data={"token": token_of(html)})
-
+from tests.helpers import confirm, count, token_of, upload
+from tests.worlds import COURSE
 
 GOOD = (
     "nombre;correo;rut;grupo;curso\n"
@@ -63,9 +33,8 @@ GOOD = (
     ],
     ids=["utf8", "utf8-bom", "cp1252", "comma", "english-headers"],
 )
-def test_preview_then_confirm_creates_everything(app, client, ctx, text, encoding):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_preview_then_confirm_creates_everything(world, client, ctx, text, encoding, login_as):
+    login_as(client, world.users["trainer-a"])
     users_before = count(User)
     preview = upload(client, text, encoding)
     html = preview.get_data(as_text=True)
@@ -85,19 +54,20 @@ def test_preview_then_confirm_creates_everything(app, client, ctx, text, encodin
     for user in (rosa, nuno):
         assert (
             count(
-                Membership, Membership.user_id == user.id, Membership.group_id == w.ids["group-a"]
+                Membership,
+                Membership.user_id == user.id,
+                Membership.group_id == world.ids["group-a"],
             )
             == 1
         )
         e = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
-        assert e.course_slug == COURSE and e.group_id == w.ids["group-a"]
+        assert e.course_slug == COURSE and e.group_id == world.ids["group-a"]
     juan = db.session.scalar(select(User).where(User.full_name == "Juan Pérez"))
     assert count(Enrollment, Enrollment.user_id == juan.id) == 0
 
 
-def test_running_twice_creates_no_duplicates(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_running_twice_creates_no_duplicates(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     confirm(client, upload(client, GOOD).get_data(as_text=True))
     snapshot = (count(User), count(Membership), count(Enrollment))
     second = upload(client, GOOD).get_data(as_text=True)
@@ -107,9 +77,8 @@ def test_running_twice_creates_no_duplicates(app, client, ctx):
     assert (count(User), count(Membership), count(Enrollment)) == snapshot
 
 
-def test_matches_existing_people_by_rut_then_email_then_name(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_matches_existing_people_by_rut_then_email_then_name(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     text = (
         "nombre,correo,rut,grupo\n"
         "Otro Nombre,,,Grupo A\n"
@@ -121,7 +90,7 @@ def test_matches_existing_people_by_rut_then_email_then_name(app, client, ctx):
     confirm(client, html)
     assert count(User) == users + 1
     # RUT match: give part-a a RUT, then import them under another name with that RUT.
-    part = db.session.get(User, w.ids["part-a"])
+    part = db.session.get(User, world.ids["part-a"])
     part.rut = "12678579-8"
     db.session.commit()
     html = upload(client, "nombre;rut;grupo\nNombre Distinto;12.678.579-8;Grupo A\n").get_data(
@@ -130,9 +99,10 @@ def test_matches_existing_people_by_rut_then_email_then_name(app, client, ctx):
     assert "Ya tiene cuenta (part-a)" in html
 
 
-def test_row_errors_are_listed_with_line_numbers_and_nothing_is_written(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_row_errors_are_listed_with_line_numbers_and_nothing_is_written(
+    app, client, ctx, login_as, world
+):
+    login_as(client, world.users["trainer-a"])
     text = (
         "nombre;correo;rut;grupo;curso\n"
         "Buena Persona;;;Grupo A;\n"  # line 2 fine
@@ -163,16 +133,17 @@ def test_row_errors_are_listed_with_line_numbers_and_nothing_is_written(app, cli
     from app.orgs.imports import parse_csv, sign_rows
 
     with app.test_request_context():
-        trainer = db.session.get(User, w.ids["trainer-a"])
+        trainer = db.session.get(User, world.ids["trainer-a"])
         token = sign_rows(trainer, parse_csv(text.encode()))
     r = client.post("/formacion/importar/confirmar", data={"token": token})
     assert r.status_code == 302
     assert count(User) == users
 
 
-def test_all_or_nothing_when_the_database_changes_between_preview_and_confirm(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_all_or_nothing_when_the_database_changes_between_preview_and_confirm(
+    world, client, ctx, login_as
+):
+    login_as(client, world.users["trainer-a"])
     html = upload(client, GOOD).get_data(as_text=True)
     # Meanwhile someone takes Rosa's email with a staff account: row 2 now fails.
     staff = User(username="intrusa", full_name="Intrusa", role="trainer", email="rosa@example.cl")
@@ -185,23 +156,21 @@ def test_all_or_nothing_when_the_database_changes_between_preview_and_confirm(ap
     assert (count(User), count(Membership)) == (users, memberships)
 
 
-def test_tampered_or_foreign_token_is_refused(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_tampered_or_foreign_token_is_refused(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     html = upload(client, GOOD).get_data(as_text=True)
     token = token_of(html)
     users = count(User)
     r = client.post("/formacion/importar/confirmar", data={"token": token[:-3] + "abc"})
     assert r.status_code == 302 and count(User) == users
     client.post("/salir")
-    login(client, Who(w.users["trainer-b"]))
+    login_as(client, world.users["trainer-b"])
     r = client.post("/formacion/importar/confirmar", data={"token": token})
     assert r.status_code == 302 and count(User) == users
 
 
-def test_missing_columns_and_empty_file(app, client, ctx):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_missing_columns_and_empty_file(world, client, ctx, login_as):
+    login_as(client, world.users["trainer-a"])
     r = upload(client, "foo;bar\n1;2\n")
     assert r.status_code == 400 and "nombre y grupo" in r.get_data(as_text=True)
     r = upload(client, "")

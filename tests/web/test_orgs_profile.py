@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import login
 
 
 def _post(client, user, **extra):
@@ -12,25 +11,25 @@ def _post(client, user, **extra):
     return client.post("/cuenta/perfil", data=data)
 
 
-def test_profile_offers_the_question_with_prefer_not_to_say_by_default(client, make_user):
+def test_profile_offers_the_question_with_prefer_not_to_say_by_default(client, make_user, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     html = client.get("/cuenta/perfil").get_data(as_text=True)
     assert "<legend>" in html and "Prefiero no decir" in html
     assert 'value="" checked' in html or 'checked id="disability-0"' in html or "checked" in html
 
 
-def test_profile_saves_without_answering(client, make_user, ctx):
+def test_profile_saves_without_answering(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     assert _post(client, user).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).disability_declared is None
 
 
-def test_declaring_needs_consent(client, make_user, ctx):
+def test_declaring_needs_consent(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     r = _post(client, user, disability="yes")
     assert r.status_code == 200 and "consentimiento" in r.get_data(as_text=True)
     db.session.expire_all()
@@ -42,9 +41,9 @@ def test_declaring_needs_consent(client, make_user, ctx):
     assert saved.disability_declared is True and saved.disability_consent_at is not None
 
 
-def test_declaration_can_be_changed_and_removed(client, make_user, ctx):
+def test_declaration_can_be_changed_and_removed(client, make_user, ctx, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     _post(client, user, disability="yes", disability_consent="y")
     _post(client, user, disability="no")
     db.session.expire_all()

@@ -10,7 +10,6 @@ from app.accounts.models import User
 from app.extensions import db
 from app.preferences.prefs import Preferences
 from app.web.page_shell import EXTENSION_KEY
-from tests.conftest import login
 
 COURSE = "/cursos/curso-prueba"
 LESSON_1 = f"{COURSE}/01-que-es-una-cooperativa"
@@ -63,14 +62,22 @@ def enrol(client, done: bool = False):
         client.post(f"{LESSON_1}/completar")
 
 
-def logged_in(application, user, state: str):
-    client = application.test_client()
-    login(client, user)
-    client.get("/")  # the login flash is shown (and gone) before the lesson pages
-    return client
+@pytest.fixture
+def logged_in(login_as):
+    """logged_in(application, user, state): a client of APPLICATION logged in as USER."""
+
+    def open_client(application, user, state: str):
+        client = application.test_client()
+        login_as(client, user)
+        client.get("/")  # the login flash is shown (and gone) before the lesson pages
+        return client
+
+    return open_client
 
 
-def test_shell_pages_equal_full_renders_for_every_user_and_state(app, shell_app, make_user, ctx):
+def test_shell_pages_equal_full_renders_for_every_user_and_state(
+    app, shell_app, make_user, ctx, logged_in
+):
     users = people(make_user, ctx)
     setup = {"enrolled": False, "done": True, "easy": True, "english": True, "trainer": True}
     for name, done in setup.items():
@@ -91,7 +98,7 @@ def test_shell_pages_equal_full_renders_for_every_user_and_state(app, shell_app,
     assert shells(shell_app).hits == 8
 
 
-def test_personal_values_never_stay_in_a_shell(shell_app, make_user, ctx):
+def test_personal_values_never_stay_in_a_shell(shell_app, make_user, ctx, logged_in):
     first, second = make_user(full_name="Primera Persona"), make_user(full_name="Segunda Persona")
     one = logged_in(shell_app, first, "")
     enrol(one, done=True)
@@ -109,7 +116,7 @@ def test_personal_values_never_stay_in_a_shell(shell_app, make_user, ctx):
         assert "Persona" not in shell and "\x00aula-slot:csrf\x00" in shell
 
 
-def test_a_page_with_a_flash_message_is_rendered_in_full(shell_app, make_user, ctx):
+def test_a_page_with_a_flash_message_is_rendered_in_full(shell_app, make_user, ctx, logged_in):
     client = logged_in(shell_app, make_user(), "")
     client.get(LESSON_1)
     before = shells(shell_app).hits, shells(shell_app).misses
@@ -119,7 +126,7 @@ def test_a_page_with_a_flash_message_is_rendered_in_full(shell_app, make_user, c
     assert (shells(shell_app).hits, shells(shell_app).misses) == before
 
 
-def test_a_course_edit_makes_a_new_shell(shell_app, make_user, ctx):
+def test_a_course_edit_makes_a_new_shell(shell_app, make_user, ctx, logged_in):
     client = logged_in(shell_app, make_user(), "")
     client.get(LESSON_1)
     store = shell_app.extensions["aula_courses"]["store"]

@@ -96,9 +96,9 @@ def test_tampered_cookie_adds_no_unknown_class(client):
     assert 'class="pref-contrast"' in html and "onload" not in html.split("<head>")[0]
 
 
-def test_logged_in_preferences_are_saved_to_the_account(client, make_user, auth, ctx):
+def test_logged_in_preferences_are_saved_to_the_account(client, make_user, login_as, ctx):
     user = make_user()
-    auth(client, user)
+    login_as(client, user)
     client.post("/preferencias", data={"text_size": "grande", "spacing": "y", "reading": "facil"})
     stored = db.session.get(User, user.id).preferences
     assert stored == {
@@ -113,14 +113,14 @@ def test_logged_in_preferences_are_saved_to_the_account(client, make_user, auth,
     assert html_classes(client.get("/")) == {"pref-text-large", "pref-spacing"}
 
 
-def test_account_preferences_win_after_login(client, make_user, auth, ctx):
+def test_account_preferences_win_after_login(client, make_user, login_as, ctx):
     user = make_user()
     stored = db.session.get(User, user.id)
     stored.preferences = Preferences(high_contrast=True).to_dict()
     db.session.commit()
     client.post("/preferencias", data={"text_size": "muy-grande", "reading": "completo"})
     assert html_classes(client.get("/")) == {"pref-text-larger"}
-    auth(client, user)
+    login_as(client, user)
     assert html_classes(client.get("/")) == {"pref-contrast"}
     page = client.get("/preferencias").get_data(as_text=True)
     assert "Guardar en mi cuenta las preferencias de este navegador" in page
@@ -132,10 +132,10 @@ def test_account_preferences_win_after_login(client, make_user, auth, ctx):
     assert "Guardar en mi cuenta las preferencias de este navegador" not in page
 
 
-def test_account_without_preferences_keeps_the_browser_ones(client, make_user, auth):
+def test_account_without_preferences_keeps_the_browser_ones(client, make_user, login_as):
     user = make_user()
     client.post("/preferencias", data={"high_contrast": "y", "reading": "completo"})
-    auth(client, user)
+    login_as(client, user)
     assert html_classes(client.get("/")) == {"pref-contrast"}
 
 

@@ -13,9 +13,8 @@ from app.certificates.models import Certificate
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import QuizAttempt
-from tests.browser.scenario import build_scenario
-from tests.conftest import PASSWORD, login
-from tests.helpers import count
+from tests.helpers import PASSWORD, count
+from tests.worlds import build_scenario
 
 
 def _world(app):
@@ -28,15 +27,9 @@ def _world(app):
     return ids, code
 
 
-def _as(app, username):
-    client = app.test_client()
-    client.post("/ingresar", data={"login": username, "password": PASSWORD})
-    return client
-
-
-def test_participant_downloads_their_data_as_json_and_csv(app, client):
+def test_participant_downloads_their_data_as_json_and_csv(app, client, client_as):
     _world(app)
-    client = _as(app, "participant-e2e")
+    client = client_as("participant-e2e")
     page = client.get("/cuenta/mis-datos").get_data(as_text=True)
     assert "Mis datos" in page and "participant-e2e" in page
     response = client.get("/cuenta/mis-datos.json")
@@ -55,19 +48,19 @@ def test_participant_downloads_their_data_as_json_and_csv(app, client):
     assert ["perfil", "1", "username", "participant-e2e"] in rows
 
 
-def test_data_export_only_holds_the_requesters_data(app):
+def test_data_export_only_holds_the_requesters_data(app, client_as):
     _world(app)
-    data = json.loads(_as(app, "trainer-e2e").get("/cuenta/mis-datos.json").get_data(as_text=True))
+    data = json.loads(client_as("trainer-e2e").get("/cuenta/mis-datos.json").get_data(as_text=True))
     assert data["profile"]["username"] == "trainer-e2e"
     assert data["quiz_attempts"] == [] and data["certificates"] == []
 
 
-def test_deletion_request_and_cancel(app, ctx):
+def test_deletion_request_and_cancel(app, ctx, client_as):
     ids, _code = _world(app)
-    client = _as(app, "participant-e2e")
+    client = client_as("participant-e2e")
     client.post("/cuenta/mis-datos/eliminar")
     assert db.session.get(User, ids["participant"]).deletion_requested_at is not None
-    admin = _as(app, "admin-e2e")
+    admin = client_as("admin-e2e")
     listing = admin.get("/admin/solicitudes-de-eliminacion").get_data(as_text=True)
     assert "participant-e2e" in listing
     client.post("/cuenta/mis-datos/cancelar")
@@ -75,11 +68,11 @@ def test_deletion_request_and_cancel(app, ctx):
     assert db.session.get(User, ids["participant"]).deletion_requested_at is None
 
 
-def test_anonymising_keeps_totals_and_certificates(app, ctx):
+def test_anonymising_keeps_totals_and_certificates(app, ctx, login_as, client_as):
     ids, code = _world(app)
     before = (count(Enrollment), count(LessonProgress), count(QuizAttempt), count(Certificate))
-    participant = _as(app, "participant-e2e")
-    admin = _as(app, "admin-e2e")
+    participant = client_as("participant-e2e")
+    admin = client_as("admin-e2e")
     page = admin.get(f"/admin/usuarios/{ids['participant']}/anonimizar")
     assert page.status_code == 200 and "no se puede deshacer" in page.get_data(as_text=True)
     response = admin.post(f"/admin/usuarios/{ids['participant']}/anonimizar")
@@ -98,7 +91,7 @@ def test_anonymising_keeps_totals_and_certificates(app, ctx):
     ) == before
     # The old session is over, and the login no longer exists.
     assert participant.get("/mis-cursos").status_code == 302
-    assert login(app.test_client(), user, PASSWORD).status_code == 200
+    assert login_as(app.test_client(), user, PASSWORD).status_code == 200
     # The certificate still verifies, with what it stated.
     verify = app.test_client().get(f"/verificar/{code}").get_data(as_text=True)
     assert "Persona participant de prueba" in verify
@@ -106,10 +99,10 @@ def test_anonymising_keeps_totals_and_certificates(app, ctx):
     assert admin.post(f"/admin/usuarios/{ids['participant']}/anonimizar").status_code == 404
 
 
-def test_only_admins_anonymise(app, ctx):
+def test_only_admins_anonymise(app, ctx, client_as):
     ids, _code = _world(app)
     for username in ("participant-e2e", "trainer-e2e", "coordinator-e2e"):
-        client = _as(app, username)
+        client = client_as(username)
         assert client.post(f"/admin/usuarios/{ids['participant']}/anonimizar").status_code == 403
         assert client.get("/admin/solicitudes-de-eliminacion").status_code == 403
     assert db.session.get(User, ids["participant"]).anonymised_at is None

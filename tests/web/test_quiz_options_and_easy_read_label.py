@@ -11,8 +11,7 @@ import pytest
 from app.course_store import get_store
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
-from tests.conftest import FIXTURE_COURSES, login
-from tests.helpers import correct_form
+from tests.helpers import FIXTURE_COURSES, correct_form
 
 COURSE = "curso-prueba"
 QUIZ = "repaso-cooperativas"
@@ -45,9 +44,9 @@ def _start(client) -> int:
 
 
 def test_each_option_keeps_its_label_and_the_order_is_stable_within_an_attempt(
-    client, make_user, course
+    client, make_user, course, login_as
 ):
-    login(client, make_user())
+    login_as(client, make_user())
     attempt_id = _start(client)
     first = shown(client.get(f"/intentos/{attempt_id}").get_data(as_text=True))
     again = shown(client.get(f"/intentos/{attempt_id}").get_data(as_text=True))
@@ -70,13 +69,13 @@ def test_each_option_keeps_its_label_and_the_order_is_stable_within_an_attempt(
 
 
 def test_the_order_changes_across_attempts_and_grading_goes_by_identity(
-    client, make_user, course, ctx
+    client, make_user, course, ctx, login_as
 ):
     quiz = course.quizzes[QUIZ]
     orders = []
     for _ in range(3):  # several people, one attempt each
         client.get("/salir")
-        login(client, make_user())
+        login_as(client, make_user())
         attempt_id = _start(client)
         page = shown(client.get(f"/intentos/{attempt_id}").get_data(as_text=True))
         orders.append((tuple(page["p1"]), tuple(page["p2"])))

@@ -17,8 +17,7 @@ from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import QuizAttempt, QuizTimeExtension
 from app.timeutil import utcnow
-from tests.conftest import FIXTURE_COURSES, login
-from tests.helpers import correct_form, count, wrong_form
+from tests.helpers import FIXTURE_COURSES, correct_form, count, wrong_form
 
 COURSE = "curso-prueba"
 QUIZ = "repaso-cooperativas"
@@ -32,9 +31,9 @@ def course(app):
 
 
 @pytest.fixture
-def participant(client, make_user):
+def participant(client, make_user, login_as):
     user = make_user()
-    login(client, user)
+    login_as(client, user)
     client.post(f"/cursos/{COURSE}/inscripcion")
     return user
 
@@ -97,12 +96,12 @@ def _marker_course(tmp_path: Path) -> Path:
     return root
 
 
-def test_nothing_of_the_answers_leaks_before_submission(make_app, make_user, tmp_path):
+def test_nothing_of_the_answers_leaks_before_submission(make_app, make_user, tmp_path, login_as):
     marked = make_app(
         COURSES_DIR=str(_marker_course(tmp_path)), COURSE_CACHE_DIR=str(tmp_path / "c")
     )
     client = marked.test_client()
-    login(client, make_user())
+    login_as(client, make_user())
     client.post(f"/cursos/{COURSE}/inscripcion")
     pages = [
         client.get(f"/cursos/{COURSE}/pruebas/{QUIZ}").get_data(as_text=True),
@@ -221,10 +220,10 @@ def test_best_attempt_counts_by_default(client, participant, ctx, course, app):
         assert counted_results(enrollment, course)[QUIZ] is True
 
 
-def test_someone_elses_attempt_is_not_found(app, client, participant, make_user, course):
+def test_someone_elses_attempt_is_not_found(app, client, participant, make_user, course, login_as):
     attempt_id = start(client)
     other = app.test_client()
-    login(other, make_user())
+    login_as(other, make_user())
     assert other.get(f"/intentos/{attempt_id}").status_code == 404
     assert other.get(f"/intentos/{attempt_id}/resultado").status_code == 404
     assert submit(other, attempt_id, correct_form(course.quizzes[QUIZ])).status_code == 404
@@ -287,14 +286,14 @@ def test_time_extension_lengthens_the_deadline(client, participant, ctx, course)
 
 
 def test_attempt_is_graded_against_the_version_it_started_with(
-    make_app, make_user, tmp_path, reader_app
+    make_app, make_user, tmp_path, reader_app, login_as
 ):
     root = tmp_path / "courses"
     shutil.copytree(FIXTURE_COURSES / COURSE, root / COURSE)
     cache = tmp_path / "cache"
     first = make_app(COURSES_DIR=str(root), COURSE_CACHE_DIR=str(cache))
     client = first.test_client()
-    login(client, make_user())
+    login_as(client, make_user())
     client.post(f"/cursos/{COURSE}/inscripcion")
     with first.app_context():
         old_course = get_store().get(COURSE)

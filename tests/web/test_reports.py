@@ -13,22 +13,11 @@ from app.accounts.models import User
 from app.extensions import db
 from app.reports.exports import neutralise
 from app.reports.services import suppress
-from tests.conftest import login
-from tests.web.orgs_world import World, build_world
+from tests.worlds import COURSE, OTHER_COURSE, add_person, build_every_status_world, build_world
 
 
-class Who:
-    def __init__(self, username):
-        self.username = username
-
-
-@pytest.fixture
-def world(app):
-    return build_world(app)
-
-
-def test_records_show_only_the_coordinators_municipality(world, client):
-    login(client, Who(world.users["coord-a"]))
+def test_records_show_only_the_coordinators_municipality(world, client, login_as):
+    login_as(client, world.users["coord-a"])
     html = client.get("/coordinacion/registros").get_data(as_text=True)
     assert "Participante A" in html and "Participante B" not in html
     assert "<caption>" in html and 'scope="col"' in html
@@ -39,16 +28,18 @@ def test_records_show_only_the_coordinators_municipality(world, client):
     ("query", "status"),
     [("estado=zzz", 200), ("desde=2024-13-40", 200), ("desde=2025-02-01&hasta=2025-01-01", 200)],
 )
-def test_invalid_filters_show_errors_not_data(world, client, query, status):
-    login(client, Who(world.users["coord-a"]))
+def test_invalid_filters_show_errors_not_data(world, client, query, status, login_as):
+    login_as(client, world.users["coord-a"])
     r = client.get(f"/coordinacion/registros?{query}")
     html = r.get_data(as_text=True)
     assert r.status_code == status
     assert "error-summary" in html and "Participante A" not in html
 
 
-def test_impossible_date_is_quoted_in_the_error_not_echoed_into_the_date_input(world, client):
-    login(client, Who(world.users["coord-a"]))
+def test_impossible_date_is_quoted_in_the_error_not_echoed_into_the_date_input(
+    world, client, login_as
+):
+    login_as(client, world.users["coord-a"])
     html = client.get("/coordinacion/registros?desde=2025-13-01&hasta=2025-02-03").get_data(
         as_text=True
     )
@@ -57,8 +48,8 @@ def test_impossible_date_is_quoted_in_the_error_not_echoed_into_the_date_input(w
     assert 'value="2025-02-03"' in html  # the valid one is kept
 
 
-def test_filters_by_status_course_group_and_dates(world, client):
-    login(client, Who(world.users["coord-a"]))
+def test_filters_by_status_course_group_and_dates(world, client, login_as):
+    login_as(client, world.users["coord-a"])
     gid = world.ids["group-a"]
     assert "Participante A" in client.get(f"/coordinacion/registros?grupo={gid}").get_data(
         as_text=True
@@ -77,11 +68,11 @@ def test_filters_by_status_course_group_and_dates(world, client):
     ).get_data(as_text=True)
 
 
-def test_csv_export_opens_in_spanish_excel_and_neutralises_formulas(world, client, ctx):
+def test_csv_export_opens_in_spanish_excel_and_neutralises_formulas(world, client, ctx, login_as):
     user = db.session.get(User, world.ids["part-a"])
     user.full_name = '=HYPERLINK("http://x")'
     db.session.commit()
-    login(client, Who(world.users["coord-a"]))
+    login_as(client, world.users["coord-a"])
     r = client.get("/coordinacion/registros.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert "attachment" in r.headers["Content-Disposition"]
@@ -95,11 +86,11 @@ def test_csv_export_opens_in_spanish_excel_and_neutralises_formulas(world, clien
     assert "Participante B" not in raw.decode("utf-8-sig")
 
 
-def test_xlsx_export_reads_back_with_openpyxl(world, client, ctx):
+def test_xlsx_export_reads_back_with_openpyxl(world, client, ctx, login_as):
     user = db.session.get(User, world.ids["part-a"])
     user.full_name = "@SUM(A1)"
     db.session.commit()
-    login(client, Who(world.users["coord-a"]))
+    login_as(client, world.users["coord-a"])
     r = client.get("/coordinacion/registros.xlsx")
     assert r.status_code == 200
     book = load_workbook(io.BytesIO(r.get_data()), read_only=True)
@@ -127,8 +118,8 @@ def test_suppression_hides_small_counts_and_the_next_smallest():
     assert not any(c.suppressed for c in cells.values())
 
 
-def test_summary_has_accessible_charts_and_tables(world, client):
-    login(client, Who(world.users["coord-a"]))
+def test_summary_has_accessible_charts_and_tables(world, client, login_as):
+    login_as(client, world.users["coord-a"])
     html = client.get("/coordinacion/").get_data(as_text=True)
     assert html.count('role="img"') == 3
     assert "<title id=" in html and "<desc id=" in html
@@ -137,18 +128,18 @@ def test_summary_has_accessible_charts_and_tables(world, client):
     assert "Grupo B" not in html
 
 
-def test_inclusion_counts_are_suppressed_below_five(app, client):
+def test_inclusion_counts_are_suppressed_below_five(app, client, login_as):
     w = build_world(app, extra_declared=4)
-    login(client, Who(w.users["coord-a"]))
+    login_as(client, w.users["coord-a"])
     html = client.get("/coordinacion/").get_data(as_text=True)
     section = html.split('id="inclusion"')[1]
     assert "menos de 5" in section
     assert "declared-0" not in html and "Persona declared" not in html
 
 
-def test_inclusion_counts_shown_from_five(app, client):
+def test_inclusion_counts_shown_from_five(app, client, login_as):
     w = build_world(app, extra_declared=5)
-    login(client, Who(w.users["coord-a"]))
+    login_as(client, w.users["coord-a"])
     section = client.get("/coordinacion/").get_data(as_text=True).split('id="inclusion"')[1]
     assert "<td>5</td>" in section
     assert "Persona declared" not in section
@@ -164,13 +155,13 @@ def _statements(app):
 
 
 @pytest.mark.parametrize("path", ["/coordinacion/", "/coordinacion/registros"])
-def test_query_count_does_not_grow_per_row(app, client, path):
+def test_query_count_does_not_grow_per_row(app, client, path, login_as):
     from app.course_store import get_store
     from app.learning import services as learning
     from app.orgs.models import Group
 
     w = build_world(app)
-    login(client, Who(w.users["coord-a"]))
+    login_as(client, w.users["coord-a"])
 
     def measure():
         counter = {"n": 0}
@@ -194,10 +185,7 @@ def test_query_count_does_not_grow_per_row(app, client, path):
         from app.orgs.services import add_member
 
         for i in range(15):
-            u = User(username=f"extra{i}", full_name=f"Extra {i}", role="participant")
-            u.set_password("x" * 12)
-            db.session.add(u)
-            db.session.flush()
+            u = add_person(f"extra{i}", full_name=f"Extra {i}", password="x" * 12)
             add_member(group, u)
             learning.enroll(u, course, group_id=group.id)
             if i % 2:
@@ -206,111 +194,6 @@ def test_query_count_does_not_grow_per_row(app, client, path):
     assert measure() == small
 
 
-def _every_status_world(app) -> World:
-    """build_world plus a second group in A and a second course, with every status in each
-    course and each group (quiz-only starts, several lessons, live and revoked certificates),
-    and a certified record in B that A's coordinator must not count."""
-    from datetime import date
-
-    from app.certificates.models import Certificate
-    from app.certificates.services import new_code
-    from app.course_store import get_store
-    from app.learning.models import Enrollment, LessonProgress
-    from app.orgs.models import Group, Municipality
-    from app.orgs.services import add_member, ensure_group
-    from app.quizzes.models import QuizAttempt
-    from app.timeutil import utcnow
-
-    w = build_world(app)
-    with app.app_context():
-        course = get_store().get(COURSE)
-        muni_a = db.session.get(Municipality, w.ids["muni-a"])
-        group_a = db.session.get(Group, w.ids["group-a"])
-        group_a2 = ensure_group(muni_a, "Grupo A2", "pre_associative")
-        group_b = db.session.get(Group, w.ids["group-b"])
-        people = {}
-        for key, group in (("p1", group_a), ("p2", group_a), ("p3", group_a2), ("p4", group_a2)):
-            people[key] = User(username=key, full_name=f"Persona {key}", role="participant")
-            people[key].set_password("x" * 12)
-            db.session.add(people[key])
-            db.session.flush()
-            add_member(group, people[key])
-        people["p5"] = User(username="p5", full_name="Persona p5", role="participant")
-        people["p5"].set_password("x" * 12)
-        db.session.add(people["p5"])
-        db.session.flush()
-        add_member(group_b, people["p5"])
-
-        def record(key, slug, group, *, completed=False, lessons=0, attempts=0, cert=None):
-            enrollment = Enrollment(
-                user_id=people[key].id,
-                course_slug=slug,
-                course_version=course.version,
-                group_id=group.id,
-                status="completed" if completed else "active",
-                completed_at=utcnow() if completed else None,
-            )
-            db.session.add(enrollment)
-            db.session.flush()
-            for lesson in course.lessons[:lessons]:
-                db.session.add(
-                    LessonProgress(
-                        enrollment_id=enrollment.id,
-                        lesson_slug=lesson.slug,
-                        course_version=course.version,
-                    )
-                )
-            for number in range(1, attempts + 1):
-                db.session.add(
-                    QuizAttempt(
-                        user_id=people[key].id,
-                        enrollment_id=enrollment.id,
-                        course_slug=slug,
-                        quiz_id="q1",
-                        course_version=course.version,
-                        number=number,
-                        state="submitted",
-                        answers={},
-                        submitted_at=utcnow(),
-                    )
-                )
-            if cert is not None:
-                db.session.add(
-                    Certificate(
-                        code=new_code(),
-                        user_id=people[key].id,
-                        enrollment_id=enrollment.id,
-                        course_slug=slug,
-                        course_version=course.version,
-                        holder_name=people[key].full_name,
-                        course_title=slug,
-                        hours=1.0,
-                        completed_on=date(2025, 1, 1),
-                        municipality_id=group.municipality_id,
-                        group_name=group.name,
-                        revoked_at=utcnow() if cert == "revoked" else None,
-                    )
-                )
-
-        # Group A (part-a already has curso-prueba in progress: one lesson done).
-        record("p1", COURSE, group_a)  # enrolled
-        record("p1", OTHER_COURSE, group_a, attempts=1)  # in progress: a quiz attempt only
-        record("p2", COURSE, group_a, completed=True)  # completed, no certificate
-        record("p2", OTHER_COURSE, group_a, completed=True, lessons=2, cert="live")  # certified
-        # Group A2.
-        record("p3", COURSE, group_a2, completed=True, lessons=3, attempts=2, cert="live")
-        record("p3", OTHER_COURSE, group_a2, completed=True, cert="revoked")  # completed
-        record("p4", COURSE, group_a2, cert="revoked")  # enrolled: a revoked one is no start
-        record("p4", OTHER_COURSE, group_a2, lessons=3, attempts=3)  # in progress
-        # Municipality B: never counted for A's coordinator.
-        record("p5", COURSE, group_b, completed=True, lessons=1, cert="live")
-        db.session.commit()
-        w.ids["group-a2"] = group_a2.id
-    return w
-
-
-OTHER_COURSE = "otro-curso"
-COURSE = "curso-prueba"
 # (enrolled, in_progress, completed, certified)
 EXPECTED_BY_COURSE = {COURSE: (2, 1, 1, 1), OTHER_COURSE: (0, 2, 1, 1)}
 EXPECTED_BY_GROUP = {"group-a": (1, 2, 1, 1), "group-a2": (1, 1, 1, 1)}
@@ -323,7 +206,7 @@ def _as_tuple(counts):
 def test_summary_counts_every_status_per_course_and_per_group(app, reader_app):
     from app.reports import services as reports
 
-    w = _every_status_world(app)
+    w = build_every_status_world(app)
     with reader_app.app_context():
         scope = {w.ids["group-a"], w.ids["group-a2"]}
         by_course, by_group = reports.summary_counts(scope)
@@ -349,9 +232,9 @@ def test_summary_counts_every_status_per_course_and_per_group(app, reader_app):
         assert lessons[("p3", COURSE)] == 3 and lessons[("p1", COURSE)] == 0
 
 
-def test_summary_page_tables_show_the_counts(app, client):
-    w = _every_status_world(app)
-    login(client, Who(w.users["coord-a"]))
+def test_summary_page_tables_show_the_counts(app, client, login_as):
+    w = build_every_status_world(app)
+    login_as(client, w.users["coord-a"])
     html = client.get("/coordinacion/").get_data(as_text=True)
     by_course, by_group = html.split('id="por-grupo"')[0], html.split('id="por-grupo"')[1]
     by_group = by_group.split('id="por-mes"')[0]

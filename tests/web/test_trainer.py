@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
-from tests.web.orgs_world import build_world
-
-
-class Who:
-    def __init__(self, username):
-        self.username = username
-
 
 @pytest.mark.parametrize("role", ["participant", "coordinator"])
 @pytest.mark.parametrize(
     "url",
     ["/formacion/", "/formacion/cursos", "/formacion/importar", "/formacion/cursos/curso-prueba/"],
 )
-def test_trainer_pages_are_for_trainers_and_admins(client, make_user, role, url):
-    login(client, make_user(role))
+def test_trainer_pages_are_for_trainers_and_admins(client, make_user, role, url, login_as):
+    login_as(client, make_user(role))
     assert client.get(url).status_code == 403
 
 
@@ -27,22 +19,20 @@ def test_trainer_pages_are_for_trainers_and_admins(client, make_user, role, url)
 @pytest.mark.parametrize(
     "url", ["/coordinacion/", "/coordinacion/registros", "/coordinacion/registros.csv"]
 )
-def test_coordinator_pages_refuse_other_roles(client, make_user, role, url):
-    login(client, make_user(role))
+def test_coordinator_pages_refuse_other_roles(client, make_user, role, url, login_as):
+    login_as(client, make_user(role))
     assert client.get(url).status_code == 403
 
 
-def test_index_lists_only_own_groups(app, client):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
+def test_index_lists_only_own_groups(world, client, login_as):
+    login_as(client, world.users["trainer-a"])
     html = client.get("/formacion/").get_data(as_text=True)
     assert "Grupo A" in html and "Grupo B" not in html
 
 
-def test_group_progress_shows_lessons_quizzes_completion_certificates(app, client):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
-    html = client.get(f"/formacion/grupos/{w.ids['group-a']}/cursos/curso-prueba").get_data(
+def test_group_progress_shows_lessons_quizzes_completion_certificates(world, client, login_as):
+    login_as(client, world.users["trainer-a"])
+    html = client.get(f"/formacion/grupos/{world.ids['group-a']}/cursos/curso-prueba").get_data(
         as_text=True
     )
     assert "Participante A" in html
@@ -51,14 +41,13 @@ def test_group_progress_shows_lessons_quizzes_completion_certificates(app, clien
     assert "<caption>" in html and 'scope="row"' in html
 
 
-def test_participant_detail(app, client):
-    w = build_world(app)
-    login(client, Who(w.users["trainer-a"]))
-    html = client.get(f"/formacion/participantes/{w.ids['part-a']}").get_data(as_text=True)
+def test_participant_detail(world, client, login_as):
+    login_as(client, world.users["trainer-a"])
+    html = client.get(f"/formacion/participantes/{world.ids['part-a']}").get_data(as_text=True)
     assert "Participante A" in html and "Grupo A" in html and "1 de 3" in html
 
 
-def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, make_user):
+def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, make_user, login_as):
     import shutil
     from pathlib import Path
 
@@ -68,7 +57,7 @@ def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, mak
     preview_app = make_app(COURSES_DIR=str(courses), COURSE_CACHE_DIR=str(tmp_path / "cache"))
     trainer = make_user("trainer")
     c = preview_app.test_client()
-    login(c, trainer)
+    login_as(c, trainer)
     listing = c.get("/formacion/cursos").get_data(as_text=True)
     slugs = [s for s in ("curso-roto", "curso-sano") if f"/formacion/cursos/{s}/" in listing]
     assert slugs
@@ -79,8 +68,8 @@ def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, mak
             assert "curso-roto/" in html and ("Error" in html or "Aviso" in html)
 
 
-def test_lesson_preview_renders_the_lesson_and_quiz(app, client, make_user):
-    login(client, make_user("trainer"))
+def test_lesson_preview_renders_the_lesson_and_quiz(app, client, make_user, login_as):
+    login_as(client, make_user("trainer"))
     html = client.get("/formacion/cursos/curso-prueba/01-que-es-una-cooperativa").get_data(
         as_text=True
     )

@@ -14,8 +14,6 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from tests.conftest import login
-
 ROOT = Path(__file__).resolve().parents[2]
 PO_FILE = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 # The same extraction as `make translations`.
@@ -187,9 +185,9 @@ def test_404_page_in_english(client):
     assert "We could not find this page" in page
 
 
-def test_account_language_english_without_accept_language(client, make_user):
+def test_account_language_english_without_accept_language(client, make_user, login_as):
     user = make_user(locale="en")
-    login(client, user)
+    login_as(client, user)
     mine = _english_page(client, "/mis-cursos")
     assert "My courses" in mine and "My certificates" in mine
     assert "You are not enrolled in any course yet." in mine

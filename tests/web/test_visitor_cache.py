@@ -10,7 +10,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app.preferences.prefs import COOKIE_NAME, Preferences
 from app.web.visitor_cache import MARK_HEADER
-from tests.conftest import FIXTURE_COURSES, login
+from tests.helpers import FIXTURE_COURSES
 
 LESSON = "/cursos/curso-prueba/01-que-es-una-cooperativa"
 CACHEABLE = [
@@ -50,11 +50,13 @@ def test_a_visitor_page_is_sent_again_from_memory_with_its_headers(cached_app, u
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_logged_in_page_is_never_stored_nor_served_from_the_cache(cached_app, make_user):
+def test_a_logged_in_page_is_never_stored_nor_served_from_the_cache(
+    cached_app, make_user, login_as
+):
     user = make_user(full_name="Rosa Cachegui")
     cached_app.test_client().get(LESSON)  # a visitor's copy is now in memory
     client = cached_app.test_client()
-    login(client, user)
+    login_as(client, user)
     hits, _ = stats(cached_app)
     html = client.get(LESSON).get_data(as_text=True)
     assert "Rosa Cachegui" in html and "csrf_token" in html

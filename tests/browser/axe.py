@@ -1,0 +1,49 @@
+"""axe-core runs, CSP console reports and a page check shared by the browser tests."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WCAG_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+BEST_PRACTICE_OPTIONS = {"resultTypes": ["violations"]}
+
+axe = Axe()
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [", ".join(node["target"]) for node in v["nodes"][:5]]
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} -> {targets}")
+    return "\n".join(lines)
+
+
+def csp_reports(page) -> list[str]:
+    """Collect the console's Content-Security-Policy reports for PAGE (read after loading)."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
+    return found
+
+
+def check_page(page, url: str, expected_status: int | None = None) -> None:
+    reports = csp_reports(page)
+    response = page.goto(url)
+    assert response is not None
+    if expected_status is not None:
+        assert response.status == expected_status, f"{url} answered {response.status}"
+    else:
+        assert response.status < 400 or url == "/no-existe", f"{url} answered {response.status}"
+    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
+        results = axe.run(page, options=options)
+        violations = results.response["violations"]
+        assert not violations, f"{url}:\n{describe(violations)}"
+    assert not reports, f"{url}: CSP violations: {reports}"
