@@ -16,7 +16,7 @@ from app.content.loader import course_folders
 from app.content.model import Course, Problem
 from app.content.narration import narrate_lesson
 from app.content.problems import plural
-from app.course_store import get_store
+from app.course_store import announce_publish, get_store
 from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
@@ -44,6 +44,8 @@ def courses_sync() -> None:
 
     store = get_store()
     store.load()
+    announce_publish()  # running servers reload what changed within about a second
+    db.session.commit()
     problems = store.problems
     slugs = sorted(
         {f.name for f in course_folders(store.source_dir)} | {c.slug for c in store.all()}
@@ -53,8 +55,8 @@ def courses_sync() -> None:
     if problems:
         click.echo(format_problems(problems, fmt="text"))
     click.echo(
-        "Los servidores que ya están funcionando cargan los cursos al arrancar: recárgalos "
-        "(kill -HUP <pid de gunicorn>, o systemctl reload) para que muestren estos cambios."
+        "Los servidores que están funcionando muestran estos cambios en un par de segundos, "
+        "sin reiniciarlos."
     )
     if any(p.severity == "error" for p in problems):
         click.echo(

@@ -12,6 +12,9 @@ class Config:
     COURSES_DIR = None  # default: <project>/courses
     COURSE_CACHE_DIR = None  # default: <instance>/course-cache
     COURSE_RELOAD_SECONDS = 0  # >0: re-check course files at most this often (development)
+    # How often each process looks whether courses were published by another process (seconds;
+    # one small query on its own connection; 0 turns it off).
+    COURSE_CHECK_SECONDS = 1.0
     BABEL_DEFAULT_LOCALE = "es_CL"
     BABEL_DEFAULT_TIMEZONE = "America/Santiago"
     LANGUAGES = {"es_CL": "Español", "en": "English"}

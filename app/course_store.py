@@ -1,16 +1,44 @@
-"""The course store as the web app sees it: loaded once per process, looked up per request."""
+"""The course store as the web app sees it: loaded once per process, looked up per request.
+
+Every process keeps its own store. A publish (`flask courses sync`) raises a generation number
+kept in the database (`content_state`); each process reads that number at most once every
+`COURSE_CHECK_SECONDS` (default 1 s, on its own short connection, never per request when
+nothing changed) and reloads the courses that changed when it moved. The page caches are keyed
+by the store's generation, so they drop a changed course at once.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, abort, current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.content import CourseStore
 from app.content.model import Course, Lesson
+from app.extensions import db
+from app.timeutil import utcnow
 
 EXTENSION_KEY = "aula_courses"
+log = logging.getLogger("aula.courses")
+
+
+class ContentState(db.Model):
+    """One row: how many times the courses were published (every process watches it)."""
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContentState {self.generation}>"
 
 
 def init_courses(app: Flask) -> None:
@@ -21,21 +49,66 @@ def init_courses(app: Flask) -> None:
         base_url="/cursos/",
     )
     store.load()
-    app.extensions[EXTENSION_KEY] = {"store": store, "checked_at": time.monotonic()}
+    app.extensions[EXTENSION_KEY] = {
+        "store": store,
+        "checked_at": time.monotonic(),
+        "published_seen": None,  # the database's generation this process has loaded
+        "published_checked_at": float("-inf"),
+        "clock": time.monotonic,  # injectable: tests move time instead of sleeping
+    }
 
 
 def get_store() -> CourseStore:
-    state = current_app.extensions[EXTENSION_KEY]
-    interval = current_app.config.get("COURSE_RELOAD_SECONDS") or 0
-    if interval and time.monotonic() - state["checked_at"] > interval:
-        state["checked_at"] = time.monotonic()
+    """The process's store, brought up to date with a publish by any process."""
+    return _fresh_store(current_app._get_current_object())
+
+
+def _fresh_store(app: Flask) -> CourseStore:
+    state = app.extensions[EXTENSION_KEY]
+    now = state["clock"]()
+    interval = app.config.get("COURSE_RELOAD_SECONDS") or 0
+    if interval and now - state["checked_at"] > interval:
+        state["checked_at"] = now
         state["store"].refresh()
+    check_every = app.config.get("COURSE_CHECK_SECONDS") or 0
+    if check_every and now - state["published_checked_at"] >= check_every:
+        state["published_checked_at"] = now
+        published = _published_generation()
+        if published is not None and published != state["published_seen"]:
+            if state["published_seen"] is not None:
+                changed = state["store"].refresh()
+                log.info("courses published elsewhere; reloaded %s", ", ".join(changed) or "-")
+            state["published_seen"] = published
     return state["store"]
 
 
+def _published_generation() -> int | None:
+    """The database's publish counter, on a connection of its own (None when unreadable)."""
+    try:
+        with db.engine.connect() as connection:
+            return connection.execute(select(ContentState.generation)).scalar() or 0
+    except SQLAlchemyError:  # the table may not exist yet (before `flask db upgrade`)
+        return None
+
+
+def announce_publish() -> int:
+    """Tell every process that courses changed (called after a publish); the new generation."""
+    changed = db.session.execute(
+        update(ContentState)
+        .where(ContentState.id == 1)
+        .values(generation=ContentState.generation + 1, changed_at=utcnow())
+    )
+    if changed.rowcount == 0:
+        db.session.add(ContentState(id=1, generation=1))
+    db.session.flush()
+    return db.session.scalar(select(ContentState.generation).where(ContentState.id == 1))
+
+
 def course_store_generation(app: Flask) -> int:
-    """APP's course store generation (outside a request: for the visitor page cache)."""
-    return app.extensions[EXTENSION_KEY]["store"].generation
+    """APP's course store generation, checked against publishes (for the visitor page cache,
+    which answers before any view runs)."""
+    with app.app_context():
+        return _fresh_store(app).generation
 
 
 def content_generation() -> int:

@@ -72,6 +72,8 @@ def base_config(tmp_path_factory) -> dict:
         "PAGE_CACHE_SECONDS": 0,
         # A fast hash keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Off in unit tests (exact query counts); tests/web/test_publish_everywhere.py turns it on.
+        "COURSE_CHECK_SECONDS": 0,
     }
 
 

@@ -59,7 +59,7 @@ def test_sync_says_published_in_spanish(make_app, tmp_path):
     assert result.exit_code == 0, result.output
     assert re.search(r"^curso-corto: publicado \(versión \w{12}, 1 lección\)$", result.output, re.M)
     assert "published" not in result.output and "lessons" not in result.output
-    assert "recárgalos (kill -HUP <pid de gunicorn>, o systemctl reload)" in result.output
+    assert "muestran estos cambios en un par de segundos, sin reiniciarlos" in result.output
 
 
 def test_a_broken_course_is_not_published_and_the_last_good_version_stays(make_app, tmp_path):
