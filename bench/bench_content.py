@@ -23,6 +23,8 @@ if str(ROOT) not in sys.path:
 
 from app.content import CourseStore, load_courses  # noqa: E402
 
+WARM_BUDGET_S = 1.0
+
 COURSE = """---
 titulo: Curso {n:03d} de cooperativismo
 resumen: Un curso de prueba para medir el motor de contenidos.
@@ -193,10 +195,13 @@ def main() -> int:
         assert not errors, errors[:3]
         assert len(store.all()) == args.courses
 
-        start = time.perf_counter()
-        warm_store = CourseStore(src, cache).load()
-        warm = time.perf_counter() - start
-        assert warm_store.cache_hits == args.courses
+        warm_runs = []
+        for _ in range(5):
+            start = time.perf_counter()
+            warm_store = CourseStore(src, cache).load()
+            warm_runs.append(time.perf_counter() - start)
+            assert warm_store.cache_hits == args.courses
+        warm = statistics.median(warm_runs)
 
         start = time.perf_counter()
         changed = warm_store.refresh()
@@ -226,13 +231,15 @@ def main() -> int:
     print(f"peak RSS: {rss_after:.0f} MB (before load {rss_before:.0f} MB)")
     if peak_py is not None:
         print(f"tracemalloc peak during load_courses: {peak_py:.0f} MB")
-    print(f"warm load from pickle cache: {warm:.2f} s")
+    print(f"warm load from pickle cache (median of 5): {warm:.2f} s (budget < {WARM_BUDGET_S} s)")
     print(f"no-op refresh (fingerprints only): {noop_refresh * 1000:.0f} ms")
     print(f"cached lesson lookup, median: {lookup:.2f} µs")
     if single is not None:
         print(f"one process, best of 3: {single[0]:.2f} ms per generated lesson, "
               f"{single[1]:.2f} ms per shipped lesson ({single[2]} in courses/)")  # fmt: skip
-    return 0 if cold < 5 else 1
+    # The budget is the warm start (issue 15): what a restart or a new worker waits for. A cold
+    # parse of every lesson happens only when the course cache is empty.
+    return 0 if warm < WARM_BUDGET_S else 1
 
 
 if __name__ == "__main__":
