@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from app.content import CourseStore
+
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 FULL_LESSONS = sorted(p for p in COURSES.glob("*/[0-9]*.md") if not p.name.endswith(".lf.md"))
 EASY_LESSONS = sorted(COURSES.glob("*/[0-9]*.lf.md"))
@@ -97,3 +99,18 @@ def test_hedges_are_few_in_the_full_versions():
 @pytest.mark.parametrize("path", ALL_TEXT, ids=_id)
 def test_no_commercial_copies_of_the_law(path):
     assert not re.search(r"vlex\.|wikipedia\.org", path.read_text(encoding="utf-8"))
+
+
+def _shipped_courses():
+    return CourseStore(COURSES).load().all()
+
+
+def test_every_shipped_quiz_can_be_answered_in_easy_read():
+    """Issue 16: a participant reading the easy-read version gets the questions in easy read."""
+    missing = [
+        f"{course.slug}/{quiz_id}"
+        for course in _shipped_courses()
+        for quiz_id, quiz in course.quizzes.items()
+        if quiz.easy_read is None
+    ]
+    assert missing == []
