@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
 from app.content import check_paths, format_problems
-from app.content.loader import course_folders
+from app.content.loader import course_folders, course_version
 from app.content.model import Course, Problem
 from app.content.narration import narrate_lesson
 from app.content.problems import plural
@@ -20,6 +20,7 @@ from app.course_store import announce_publish, get_store
 from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
+from app.revisions import services as revisions
 
 courses_cli = AppGroup("courses", help="Revisa y publica los cursos de la carpeta courses/.")
 
@@ -44,14 +45,24 @@ def courses_sync() -> None:
 
     store = get_store()
     store.load()
+    folders = {f.name: f for f in course_folders(store.source_dir)}
+    numbers = {}
+    for slug, folder in folders.items():
+        course = store.get(slug)
+        # Only a folder that loads now without errors is recorded (not the last good version).
+        if course is not None and course.version == course_version(folder):
+            revision, _created = revisions.record_folder(folder)
+            if course.status == "published":
+                revisions.publish(revision)
+            numbers[slug] = revision.number
     announce_publish()  # running servers reload what changed within about a second
     db.session.commit()
     problems = store.problems
-    slugs = sorted(
-        {f.name for f in course_folders(store.source_dir)} | {c.slug for c in store.all()}
-    )
-    for slug in slugs:
-        click.echo(sync_line(slug, store.get(slug), problems))
+    for slug in sorted(set(folders) | {c.slug for c in store.all()}):
+        line = sync_line(slug, store.get(slug), problems)
+        if slug in numbers:
+            line += f" · revisión {numbers[slug]} guardada"
+        click.echo(line)
     if problems:
         click.echo(format_problems(problems, fmt="text"))
     click.echo(
@@ -65,6 +76,30 @@ def courses_sync() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@courses_cli.command("export")
+@click.argument("slug")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--revision", "number", type=int, help="número de revisión (por omisión: publicada)")
+def courses_export(slug: str, target: Path, number: int | None) -> None:
+    """Escribe una revisión guardada de un curso como carpeta: TARGET/SLUG."""
+    history = revisions.revisions_of(slug)
+    if number is not None:
+        revision = next((r for r in history if r.number == number), None)
+    else:
+        revision = revisions.published_revision(slug) or (history[0] if history else None)
+    if revision is None:
+        raise click.ClickException(
+            f"no hay revisiones guardadas de '{slug}'"
+            + (f" con el número {number}" if number is not None else "")
+            + "; ejecuta flask courses sync primero"
+        )
+    try:
+        folder = revisions.export_revision(revision, target)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{slug}: revisión {revision.number} (versión {revision.version}) en {folder}")
 
 
 def sync_line(slug: str, course: Course | None, problems: tuple[Problem, ...]) -> str:

@@ -7,10 +7,20 @@ from app.course_store import ContentState
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.quizzes.models import QuizAttempt, QuizTimeExtension
+from app.revisions.models import (
+    CourseBlob,
+    CoursePublication,
+    CourseRevision,
+    CourseRevisionFile,
+)
 
 __all__ = [
     "AuditEvent",
     "Certificate",
+    "CourseBlob",
+    "CoursePublication",
+    "CourseRevision",
+    "CourseRevisionFile",
     "ContentState",
     "Enrollment",
     "Group",

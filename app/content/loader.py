@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -156,13 +156,26 @@ def _hash_files(
     media_hashes: dict[str, str] = {}
     for rel in files:
         data = (folder / rel).read_bytes()
-        digest.update(rel.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
-        digest.update(data)
+        _add_file(digest, rel, data)
         if keep and rel.endswith(keep):
             kept[rel] = data
         if rel in media:
             media_hashes[rel] = hashlib.sha256(data).hexdigest()
     return digest.hexdigest()[:12], kept, media_hashes
+
+
+def _add_file(digest, rel: str, data: bytes) -> None:
+    # A course version hashes each file's relative path, size and bytes, in path order.
+    digest.update(rel.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
+    digest.update(data)
+
+
+def files_version(files: Mapping[str, bytes]) -> str:
+    """course_version() of files held in memory ({relative path: bytes}), e.g. a revision's."""
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        _add_file(digest, rel, files[rel])
+    return digest.hexdigest()[:12]
 
 
 def list_files(folder: Path) -> list[str]:

@@ -57,7 +57,8 @@ def test_sync_says_published_in_spanish(make_app, tmp_path):
     app = make_app(COURSES_DIR=str(tmp_path / "courses"), COURSE_CACHE_DIR=str(tmp_path / "c"))
     result = app.test_cli_runner().invoke(args=["courses", "sync"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"^curso-corto: publicado \(versión \w{12}, 1 lección\)$", result.output, re.M)
+    line = r"^curso-corto: publicado \(versión \w{12}, 1 lección\) · revisión 1 guardada$"
+    assert re.search(line, result.output, re.M)
     assert "published" not in result.output and "lessons" not in result.output
     assert "muestran estos cambios en un par de segundos, sin reiniciarlos" in result.output
 
@@ -101,7 +102,8 @@ def test_a_course_that_never_loaded_is_not_shown(make_app, tmp_path):
         result.output,
         re.M,
     )
-    assert re.search(r"^curso-sano: publicado \(versión \w{12}, 1 lección\)$", result.output, re.M)
+    line = r"^curso-sano: publicado \(versión \w{12}, 1 lección\) · revisión 1 guardada$"
+    assert re.search(line, result.output, re.M)
 
 
 def test_the_course_check_page_counts_in_agreement(make_app, make_user, login_as, tmp_path):
