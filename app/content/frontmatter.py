@@ -54,8 +54,11 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
     text = "\n".join(yaml_lines)
     # One SafeLoader pass gives the node tree (for key lines) and the data built from it: what
     # yaml.compose + yaml.safe_load gave, without scanning and parsing the text twice.
-    loader = yaml.SafeLoader(text)
+    loader = None
+    node = None
     try:
+        # The reader refuses non-printable characters already here (a ReaderError).
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         # Constructing flattens merge keys (<<) in place; keep the keys as written.
         items = list(node.value) if isinstance(node, yaml.MappingNode) else []
@@ -77,7 +80,8 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
         fm.broken = True
         return fm
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
         rep.error(
             display,
@@ -124,6 +128,15 @@ def _quote(value: str) -> str:
 
 def explain_yaml_error(exc: yaml.YAMLError, yaml_lines: list[str]) -> tuple[int, str]:
     """The 0-based header line of a YAML syntax error and what to do, in plain Spanish."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # A character the YAML reader refuses (a control character pasted from elsewhere).
+        index = "\n".join(yaml_lines)[: exc.position].count("\n")
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return index, (
+            f"la cabecera tiene un carácter que no se puede leer ({shown}); "
+            "bórralo o vuelve a escribir esta línea"
+        )
     problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
     problem_mark = getattr(exc, "problem_mark", None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from app.content.frontmatter import parse_front_matter
+from app.content.problems import Reporter
+
 from .helpers import COURSE_MD, LESSON_FM, find, lesson, only
 
 
@@ -145,3 +148,11 @@ def test_bad_language(build):
     course_md = COURSE_MD.replace("horas: 1", "horas: 1\nidioma: xx-YY")
     _, problems = build.load({"course.md": course_md})
     assert only(problems, "front-matter-bad-value").line == 5
+
+
+def test_a_character_yaml_cannot_read_is_an_error_at_its_line():
+    """Found by the fuzz test: a C1 control character in the header was an internal error."""
+    rep = Reporter()
+    parse_front_matter(["---", "titulo: Hola", "resumen: a\x80b", "---", ""], "x.md", rep)
+    assert [(p.line, p.code) for p in rep.problems] == [(3, "front-matter-yaml")]
+    assert "un carácter que no se puede leer (U+0080)" in rep.problems[0].message
