@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.course_store import course_or_404, get_course_version, get_store
 from app.errors import DomainError, NotFound
 from app.learning import services as learning
+from app.preferences.prefs import VERSIONS
 from app.quizzes import bp
 from app.quizzes import services as quizzes
 from app.web.forms import ConfirmForm
@@ -19,6 +20,12 @@ from app.web.unit_of_work import refused
 
 PAGE_SIZE = 5
 log = logging.getLogger("aula.quizzes")
+
+
+def _version() -> dict:
+    """The reading version chosen in the address, kept from page to page of a quiz."""
+    version = request.args.get("version")
+    return {"version": version} if version in VERSIONS else {}
 
 
 def _quiz_or_404(course, quiz_id: str):
@@ -78,13 +85,13 @@ def start(slug: str, quiz_id: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("No pudimos empezar la prueba. Inténtalo otra vez."), "error")
-        return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
+        return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id, **_version()))
     try:
         enrollment = quizzes.enrollment_for_quiz(current_user, course)
         attempt = quizzes.start_attempt(current_user, enrollment, course, quiz)
     except DomainError as exc:
-        return refused(exc, url_for("quizzes.overview", slug=slug, quiz_id=quiz_id))
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return refused(exc, url_for("quizzes.overview", slug=slug, quiz_id=quiz_id, **_version()))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_version()))
 
 
 @bp.route("/intentos/<int:attempt_id>", methods=["GET", "POST"])
@@ -100,12 +107,16 @@ def attempt(attempt_id: int):
                 _("Este intento ya estaba enviado; no se volvió a corregir. Este es su resultado."),
                 "info",
             )
-        return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
+        return redirect(
+            url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
+        )
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             flash(_("El formulario caducó. Tus respuestas guardadas siguen aquí."), "error")
-            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page))
+            return redirect(
+                url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page, **_version())
+            )
         answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
         action = request.form.get("accion", "guardar")
         submit = action == "enviar"
@@ -137,12 +148,19 @@ def attempt(attempt_id: int):
                     ),
                     "info",
                 )
-            return redirect(url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen"))
+            return redirect(
+                url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
+            )
         target = {"anterior": page - 1, "siguiente": page + 1}.get(action, page)
         if action == "guardar":
             flash(_("Guardamos tus respuestas. Puedes volver cuando quieras."), "success")
         return redirect(
-            url_for("quizzes.attempt", attempt_id=attempt.id, pagina=min(max(target, 1), pages))
+            url_for(
+                "quizzes.attempt",
+                attempt_id=attempt.id,
+                pagina=min(max(target, 1), pages),
+                **_version(),
+            )
         )
     start_index = (page - 1) * PAGE_SIZE
     questions = quiz.questions[start_index : start_index + PAGE_SIZE]
@@ -167,7 +185,7 @@ def result(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
     course, quiz = _attempt_context(attempt)
     if attempt.state != "submitted":
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_version()))
     current_course = get_store().get(course.slug) or course
     enrollment = learning.get_enrollment(current_user, course.slug)
     attempts = quizzes.attempts_for(current_user, course.slug, quiz.id)

@@ -230,3 +230,31 @@ def test_lesson_card_uses_the_easy_title(easy_app):
     assert easy.index("En la asamblea decidimos juntos.") < easy.index('class="quiz-card"')
     full = client.get(f"/cursos/{SLUG}/01-asamblea").get_data(as_text=True)
     assert "Repaso de la asamblea" in full and "Preguntas fáciles" not in full
+
+
+def test_the_easy_version_chosen_in_the_address_stays_through_the_quiz(
+    easy_app, quiz, make_user, login_as, ctx
+):
+    """A reader who chose easy read in the lesson's address (not in their account) keeps it
+    from the lesson's quiz card to the attempt, its pages and the result."""
+    client = _reader(easy_app, make_user, login_as, "completo")
+    lesson = client.get(f"/cursos/{SLUG}/01-asamblea?version=facil").get_data(as_text=True)
+    overview = f"/cursos/{SLUG}/pruebas/{QUIZ}?version=facil"
+    assert f'href="{overview}"' in lesson
+    page = client.get(overview).get_data(as_text=True)
+    assert "Preguntas fáciles sobre la asamblea" in page
+    assert f'action="/cursos/{SLUG}/pruebas/{QUIZ}/intentos?version=facil"' in page
+    started = client.post(f"/cursos/{SLUG}/pruebas/{QUIZ}/intentos?version=facil")
+    assert started.headers["Location"].endswith("?version=facil")
+    attempt_page = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "¿Quién decide las cosas importantes?" in attempt_page
+    attempt_id = int(re.search(r"/intentos/(\d+)", started.headers["Location"]).group(1))
+    saved = client.post(
+        f"/intentos/{attempt_id}?pagina=1&version=facil", data={"accion": "guardar"}
+    )
+    assert "version=facil" in saved.headers["Location"]
+    sent = client.post(
+        f"/intentos/{attempt_id}?version=facil",
+        data={**correct_form(quiz), "accion": "enviar"},
+    )
+    assert "version=facil" in sent.headers["Location"]
