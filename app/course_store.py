@@ -66,12 +66,11 @@ def get_store() -> CourseStore:
 def _fresh_store(app: Flask) -> CourseStore:
     state = app.extensions[EXTENSION_KEY]
     now = state["clock"]()
-    interval = app.config.get("COURSE_RELOAD_SECONDS") or 0
-    if interval and now - state["checked_at"] > interval:
+    reload_due, check_due = _due(app, state, now)
+    if reload_due:
         state["checked_at"] = now
         state["store"].refresh()
-    check_every = app.config.get("COURSE_CHECK_SECONDS") or 0
-    if check_every and now - state["published_checked_at"] >= check_every:
+    if check_due:
         state["published_checked_at"] = now
         published = _published_generation()
         if published is not None and published != state["published_seen"]:
@@ -80,6 +79,16 @@ def _fresh_store(app: Flask) -> CourseStore:
                 log.info("courses published elsewhere; reloaded %s", ", ".join(changed) or "-")
             state["published_seen"] = published
     return state["store"]
+
+
+def _due(app: Flask, state: dict, now: float) -> tuple[bool, bool]:
+    """Whether the folder re-check (development) and the publish check are due now."""
+    interval = app.config.get("COURSE_RELOAD_SECONDS") or 0
+    check_every = app.config.get("COURSE_CHECK_SECONDS") or 0
+    return (
+        bool(interval) and now - state["checked_at"] > interval,
+        bool(check_every) and now - state["published_checked_at"] >= check_every,
+    )
 
 
 def _published_generation() -> int | None:
@@ -107,8 +116,12 @@ def announce_publish() -> int:
 def course_store_generation(app: Flask) -> int:
     """APP's course store generation, checked against publishes (for the visitor page cache,
     which answers before any view runs)."""
-    with app.app_context():
-        return _fresh_store(app).generation
+    state = app.extensions[EXTENSION_KEY]
+    # An app context (for the database) only when a check is due: at most once a second.
+    if any(_due(app, state, state["clock"]())):
+        with app.app_context():
+            _fresh_store(app)
+    return state["store"].generation
 
 
 def content_generation() -> int:

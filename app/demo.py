@@ -23,6 +23,7 @@ from app.accounts.services import create_user, set_disability
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
+from app.content.textutil import fold
 from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
@@ -208,7 +209,7 @@ def _build_people(network: _Network, accounts: dict) -> dict:
             last = SURNAMES[(n * 7) % len(SURNAMES)]
             user, _ = create_user(
                 full_name=f"{first} {last} {SURNAMES[(n * 3 + 5) % len(SURNAMES)]}",
-                username=f"{_ascii(first)}.{_ascii(last)}.demo-{n + 1}",
+                username=f"{fold(first)}.{fold(last)}.demo-{n + 1}",
             )
             add_member(group, user)
             if first in DECLARED_DISABILITY:
@@ -305,8 +306,3 @@ def _revoke_one(admin: User, completed: list[tuple[User, Course]]) -> None:
 def _ask_deletion_for_one(completed: list[tuple[User, Course]]) -> None:
     if len(completed) > 1:
         request_deletion(completed[-1][0])
-
-
-def _ascii(text: str) -> str:
-    table = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN")
-    return text.translate(table).lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.accounts import throttle
 from app.accounts.models import User
-from app.accounts.services import authenticate, find_by_login
+from app.accounts.services import check_credentials, find_by_login
 from app.audit.services import record
 from app.errors import DomainError
 
@@ -28,7 +28,7 @@ def attempt_login(login: str, password: str, address: str) -> User | None:
     if blocked:
         _audit("login_throttled", known, address)
         raise LoginThrottled("login_throttled")
-    user = authenticate(login, password)
+    user = check_credentials(known, password)  # the account found above: no second lookup
     if user is None:
         throttle.record_failure(user_id=known.id if known else None, address=address)
         _audit("login_failed", known, address)

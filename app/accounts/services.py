@@ -109,7 +109,11 @@ def find_by_login(login: str) -> User | None:
 
 def authenticate(login: str, password: str) -> User | None:
     """Return the active user whose username or email and password match, else None."""
-    user = find_by_login(login)
+    return check_credentials(find_by_login(login), password)
+
+
+def check_credentials(user: User | None, password: str) -> User | None:
+    """USER when PASSWORD is theirs and the account is active, else None (same cost either way)."""
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None

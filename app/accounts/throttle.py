@@ -35,16 +35,20 @@ def _limits() -> dict[str, tuple[int, timedelta]]:
     }
 
 
-def _too_many(kind: str, value: str) -> bool:
-    if not current_app.config.get("LOGIN_THROTTLE_ENABLED", True):
-        return False
-    limit, window = _limits()[kind]
-    failures = db.session.scalar(
+def _recent_failures(kind: str, value: str) -> int:
+    """Failures of this kind of key in the window (every kind shares LOGIN_THROTTLE_MINUTES)."""
+    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
+    return db.session.scalar(
         select(func.count(LoginFailure.id)).where(
             LoginFailure.key == _key(kind, value), LoginFailure.created_at > utcnow() - window
         )
     )
-    return failures >= limit
+
+
+def _too_many(kind: str, value: str) -> bool:
+    if not current_app.config.get("LOGIN_THROTTLE_ENABLED", True):
+        return False
+    return _recent_failures(kind, value) >= _limits()[kind][0]
 
 
 def account_blocked(user_id: int) -> bool:
@@ -82,15 +86,8 @@ def forget_old_failures() -> int:
 
 def enrolment_key_blocked(user_id: int) -> bool:
     """True when this account has typed too many wrong enrolment keys in the window."""
-    cfg = current_app.config
-    window = timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"])
-    failures = db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.key == _key("enrolment-key", str(user_id)),
-            LoginFailure.created_at > utcnow() - window,
-        )
-    )
-    return failures >= cfg["ENROLMENT_KEY_ATTEMPTS"]
+    limit = current_app.config["ENROLMENT_KEY_ATTEMPTS"]
+    return _recent_failures("enrolment-key", str(user_id)) >= limit
 
 
 def record_enrolment_key_failure(user_id: int) -> None:

@@ -13,6 +13,7 @@ from app.accounts.login import LoginThrottled, attempt_login
 from app.audit.services import record
 from app.errors import DomainError
 from app.web.access import public
+from app.web.headers import csrf_field
 from app.web.redirects import safe_next
 from app.web.unit_of_work import form_error, keep_changes
 
@@ -48,8 +49,9 @@ def login():
 
 def rotate_csrf_token() -> None:
     """A new CSRF token from now on: one seen before login must not outlive it."""
-    session.pop("csrf_token", None)
-    g.pop("csrf_token", None)
+    field = csrf_field(current_app)
+    session.pop(field, None)
+    g.pop(field, None)
 
 
 @bp.route("/salir", methods=["POST"])

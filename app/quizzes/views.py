@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.course_store import course_or_404, get_course_version, get_store
 from app.errors import DomainError, NotFound
 from app.learning import services as learning
-from app.preferences.prefs import VERSIONS
+from app.preferences.current import easy_read_asked, reading_version
 from app.quizzes import bp
 from app.quizzes import services as quizzes
 from app.web.forms import ConfirmForm
@@ -24,8 +24,13 @@ log = logging.getLogger("aula.quizzes")
 
 def _version() -> dict:
     """The reading version chosen in the address, kept from page to page of a quiz."""
-    version = request.args.get("version")
-    return {"version": version} if version in VERSIONS else {}
+    return {"version": request.args["version"]} if easy_read_asked() else {}
+
+
+def _reading() -> dict:
+    """What the quiz templates need of the reading version: the easy wording or the full one,
+    and the address argument that keeps the choice on the next pages."""
+    return {"easy_reading": reading_version() == "facil", "version_args": _version()}
 
 
 def _quiz_or_404(course, quiz_id: str):
@@ -66,6 +71,7 @@ def overview(slug: str, quiz_id: str):
     extra = quizzes.extra_minutes(current_user, course.slug, quiz.id)
     return render_template(
         "quizzes/overview.html",
+        **_reading(),
         course=course,
         quiz=quiz,
         lesson=course.lesson(quiz.lesson_slug),
@@ -167,6 +173,7 @@ def attempt(attempt_id: int):
     orders = quizzes.display_orders(attempt, questions)
     return render_template(
         "quizzes/attempt.html",
+        **_reading(),
         course=course,
         quiz=quiz,
         attempt=attempt,
@@ -192,6 +199,7 @@ def result(attempt_id: int):
     remaining = quizzes.remaining_attempts(quiz, attempts)
     return render_template(
         "quizzes/result.html",
+        **_reading(),
         course=current_course,
         quiz=quiz,
         attempt=attempt,

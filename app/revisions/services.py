@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.content.loader import course_version, files_version, list_files
+from app.content.loader import files_version, list_files
 from app.errors import DomainError
 from app.extensions import db
 from app.revisions.models import (
@@ -51,8 +51,10 @@ def record_folder(
     Returns (revision, created). Unchanged files reuse their stored blob.
     """
     slug = folder.name
-    files = list_files(folder)  # symlinks that leave the folder are never listed
-    version = course_version(folder, files)
+    # Read once: the version is the hash of exactly the bytes stored (symlinks that leave the
+    # folder are never listed).
+    files = {rel: (folder / rel).read_bytes() for rel in list_files(folder)}
+    version = files_version(files)
     existing = db.session.scalar(
         select(CourseRevision)
         .where(CourseRevision.course_slug == slug, CourseRevision.version == version)
@@ -76,14 +78,11 @@ def record_folder(
     )
     db.session.add(revision)
     db.session.flush()
-    for rel in files:
-        data = (folder / rel).read_bytes()
-        digest = _keep_blob(data)
-        db.session.add(CourseRevisionFile(revision_id=revision.id, path=rel, blob_sha256=digest))
+    for rel, data in files.items():
+        db.session.add(
+            CourseRevisionFile(revision_id=revision.id, path=rel, blob_sha256=_keep_blob(data))
+        )
     db.session.flush()
-    # The folder may have changed while it was read: then this is not the version hashed.
-    if files_version(revision_files(revision)) != version:
-        raise DomainError(f"los archivos de {slug} cambiaron mientras se leían; vuelve a intentar")
     record("course_revision_recorded", actor=author, target=revision, course=slug)
     return revision, True
 

@@ -12,6 +12,11 @@ CSP = (
 )
 
 
+def csrf_field(app: Flask) -> str:
+    """Where Flask-WTF keeps this request's CSRF token (on `g`) and the session's (in `session`)."""
+    return app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
 def set_security_headers(app: Flask, response: Response) -> Response:
     h = response.headers
     h["Content-Security-Policy"] = CSP
@@ -23,7 +28,7 @@ def set_security_headers(app: Flask, response: Response) -> Response:
         h["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     # Pages for a logged-in user carry personal data, and a page with a CSRF token (a visitor's
     # login or preferences form) is tied to one session: never keep either in any cache.
-    if request.endpoint != "static" and (current_user.is_authenticated or "csrf_token" in g):
+    if request.endpoint != "static" and (current_user.is_authenticated or csrf_field(app) in g):
         h["Cache-Control"] = "no-store"
     h.pop("Server", None)
     return response

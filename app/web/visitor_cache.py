@@ -25,7 +25,7 @@ included). The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECOND
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from werkzeug.http import parse_cookie
 
@@ -34,6 +34,18 @@ from app.web.lru import ExpiringLru
 MARK_HEADER = "X-Aula-Visitor-Cache"
 ENVIRON_KEY = "aula.visitor_cache"  # set by the middleware on the requests it may store
 ALLOWED_ARGS = frozenset({"version"})
+
+
+class PageKey(NamedTuple):
+    """Everything a visitor's page depends on, besides the content generation."""
+
+    scheme: str | None
+    host: str | None
+    script: str
+    path: str
+    query: str
+    locale: str
+    preferences: tuple
 
 
 def visitor_cacheable(view: Callable) -> Callable:
@@ -88,7 +100,7 @@ class VisitorPageCache:
         self.versions = frozenset(versions)
         self.normalise_cookie = normalise_cookie or (lambda value: value or "")
 
-    def _key(self, environ: dict) -> tuple | None:
+    def _key(self, environ: dict) -> PageKey | None:
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
             return None
         query = environ.get("QUERY_STRING", "")
@@ -109,7 +121,7 @@ class VisitorPageCache:
                 return None
             cookies = {name: parsed[name] for name in self.key_cookies if name in parsed}
         locale = self.locale_of(cookies.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-        return (
+        return PageKey(
             environ.get("wsgi.url_scheme"),
             environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
             environ.get("SCRIPT_NAME", ""),
@@ -143,7 +155,7 @@ class VisitorPageCache:
             marks = [v for k, v in headers if k == MARK_HEADER]
             captured["status"], captured["headers"] = status, kept
             # Stored only when the page is in the language of the key (see the docstring).
-            captured["mark"] = bool(marks) and marks[0] in (key[5], "-")
+            captured["mark"] = bool(marks) and marks[0] in (key.locale, "-")
             return start_response(status, kept, exc_info)
 
         environ[ENVIRON_KEY] = True
