@@ -16,11 +16,12 @@ from app.content.loader import course_folders, course_version
 from app.content.model import Course, Problem
 from app.content.narration import narrate_lesson
 from app.content.problems import plural
-from app.course_store import announce_publish, get_store
+from app.course_store import get_store
 from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
 from app.revisions import services as revisions
+from app.revisions.services import announce_publish
 
 courses_cli = AppGroup("courses", help="Revisa y publica los cursos de la carpeta courses/.")
 
@@ -48,18 +49,20 @@ def courses_sync() -> None:
     folders = {f.name: f for f in course_folders(store.source_dir)}
     numbers = {}
     for slug, folder in folders.items():
-        course = store.get(slug)
+        course = store.folder_course(slug)
         # Only a folder that loads now without errors is recorded (not the last good version).
         if course is not None and course.version == course_version(folder):
-            revision, _created = revisions.record_folder(folder)
-            if course.status == "published":
+            revision, created = revisions.record_folder(folder)
+            # A folder that did not change since it was recorded does not undo what was
+            # published, rolled back or withdrawn in the browser since.
+            if course.status == "published" and (created or not revisions.is_known(slug)):
                 revisions.publish(revision)
             numbers[slug] = revision.number
     announce_publish()  # running servers reload what changed within about a second
     db.session.commit()
     problems = store.problems
     for slug in sorted(set(folders) | {c.slug for c in store.all()}):
-        line = sync_line(slug, store.get(slug), problems)
+        line = sync_line(slug, store.folder_course(slug), problems)
         if slug in numbers:
             line += f" · revisión {numbers[slug]} guardada"
         click.echo(line)

@@ -1,6 +1,7 @@
 """The course store as the web app sees it: loaded once per process, looked up per request.
 
-Every process keeps its own store. A publish (`flask courses sync`) raises a generation number
+Every process keeps its own store: the courses of `COURSES_DIR`, except those the database has
+a publication for, which are served from their stored revision. A publish raises a generation number
 kept in the database (`content_state`); each process reads that number at most once every
 `COURSE_CHECK_SECONDS` (default 1 s, on its own short connection, never per request when
 nothing changed) and reloads the courses that changed when it moved. The page caches are keyed
@@ -11,34 +12,22 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, abort, current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from app.content import CourseStore
 from app.content.model import Course, Lesson
+from app.events import courses_published
 from app.extensions import db
-from app.timeutil import utcnow
+from app.revisions.models import ContentState
+from app.revisions.services import published_versions, revision_files_by_version
 
 EXTENSION_KEY = "aula_courses"
+EXPECT_SECONDS = 10
 log = logging.getLogger("aula.courses")
-
-
-class ContentState(db.Model):
-    """One row: how many times the courses were published (every process watches it)."""
-
-    __tablename__ = "content_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    generation: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<ContentState {self.generation}>"
 
 
 def init_courses(app: Flask) -> None:
@@ -49,13 +38,25 @@ def init_courses(app: Flask) -> None:
         base_url="/cursos/",
     )
     store.load()
+    with app.app_context():
+        seen = _published_generation()
+        _load_published(store)
     app.extensions[EXTENSION_KEY] = {
         "store": store,
         "checked_at": time.monotonic(),
-        "published_seen": None,  # the database's generation this process has loaded
+        "published_seen": seen,  # the database's generation this process has loaded
         "published_checked_at": float("-inf"),
+        "expected": (0, float("-inf")),  # (generation, until when): a publish of this process
         "clock": time.monotonic,  # injectable: tests move time instead of sleeping
     }
+    courses_published.connect(_expect_publish)
+
+
+def _expect_publish(sender=None, *, generation: int, **_kw) -> None:
+    """A publish in this process: read the counter on every request until it is committed
+    (for at most EXPECT_SECONDS, in case the publish was rolled back)."""
+    state = current_app.extensions[EXTENSION_KEY]
+    state["expected"] = (generation, state["clock"]() + EXPECT_SECONDS)
 
 
 def get_store() -> CourseStore:
@@ -70,13 +71,13 @@ def _fresh_store(app: Flask) -> CourseStore:
     if reload_due:
         state["checked_at"] = now
         state["store"].refresh()
-    if check_due:
+    expected, until = state["expected"]
+    if check_due or (expected > (state["published_seen"] or 0) and now < until):
         state["published_checked_at"] = now
         published = _published_generation()
         if published is not None and published != state["published_seen"]:
-            if state["published_seen"] is not None:
-                changed = state["store"].refresh()
-                log.info("courses published elsewhere; reloaded %s", ", ".join(changed) or "-")
+            changed = state["store"].refresh() + _load_published(state["store"])
+            log.info("courses published; reloaded %s", ", ".join(changed) or "-")
             state["published_seen"] = published
     return state["store"]
 
@@ -100,17 +101,14 @@ def _published_generation() -> int | None:
         return None
 
 
-def announce_publish() -> int:
-    """Tell every process that courses changed (called after a publish); the new generation."""
-    changed = db.session.execute(
-        update(ContentState)
-        .where(ContentState.id == 1)
-        .values(generation=ContentState.generation + 1, changed_at=utcnow())
-    )
-    if changed.rowcount == 0:
-        db.session.add(ContentState(id=1, generation=1))
-    db.session.flush()
-    return db.session.scalar(select(ContentState.generation).where(ContentState.id == 1))
+def _load_published(store: CourseStore) -> list[str]:
+    """Serve every course the database has a publication for from its stored revision."""
+    try:
+        published = published_versions()
+    except SQLAlchemyError:  # the tables may not exist yet (before `flask db upgrade`)
+        log.info("course revisions unreadable (no tables yet?); serving the course folders")
+        return []
+    return store.apply_published(published)
 
 
 def course_store_generation(app: Flask) -> int:
@@ -142,7 +140,14 @@ def get_course_version(slug: str, version: str) -> Course | None:
     current = store.get(slug)
     if current is not None and current.version == version:
         return current
-    return store.get_version(slug, version)
+    course = store.get_version(slug, version)
+    if course is None:
+        # Not in this host's cache (a new host, a deleted cache): the database has every
+        # version that was ever recorded.
+        files = revision_files_by_version(slug, version)
+        if files is not None:
+            course = store.remember_version(slug, version, files)
+    return course
 
 
 def course_or_404(slug: str, *, include_drafts: bool = False) -> Course:

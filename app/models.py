@@ -3,11 +3,11 @@
 from app.accounts.models import LoginFailure, User
 from app.audit.models import AuditEvent
 from app.certificates.models import Certificate
-from app.course_store import ContentState
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.quizzes.models import QuizAttempt, QuizTimeExtension
 from app.revisions.models import (
+    ContentState,
     CourseBlob,
     CoursePublication,
     CourseRevision,

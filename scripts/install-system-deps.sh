@@ -8,6 +8,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# Redis: rate limits shared by several processes (tests/web/test_shared_rate_limits.py).
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # lame: narration as MP3, about ten times smaller than WAV (`flask courses narrate`).
 command -v lame >/dev/null 2>&1 || need+=(lame)
 # DejaVu: the Unicode TTF font of certificate PDFs (accents, ñ).

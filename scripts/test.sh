@@ -17,7 +17,7 @@ bash scripts/pg-test-server.sh start "$PGDIR" "$PGPORT"
 trap 'bash scripts/pg-test-server.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
 
 echo "== SQLite: the whole suite"
-AULA_REQUIRE_BROWSER=1 AULA_REQUIRE_POSTGRES=1 \
+AULA_REQUIRE_BROWSER=1 AULA_REQUIRE_POSTGRES=1 AULA_REQUIRE_REDIS=1 \
   TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PGPORT/aula_test" \
   TEST_MIGRATIONS_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PGPORT/aula_migrations" \
   .venv/bin/pytest -p no:cacheprovider "$@"

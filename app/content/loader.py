@@ -55,7 +55,7 @@ from .renderer import (
     parse,
     render_page,
 )
-from .source import decode_source, read_source
+from .source import decode_source
 from .textutil import norm_key
 
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -143,25 +143,15 @@ EASY_SCHEMA = {"titulo": Field(v_str)}
 
 def course_version(folder: Path, files: list[str] | None = None) -> str:
     """Hash every file of the course folder (sorted relative paths and bytes); 12 hex chars."""
-    return _hash_files(folder, files if files is not None else list_files(folder))[0]
-
-
-def _hash_files(
-    folder: Path, files: list[str], keep: str = "", media: frozenset[str] = frozenset()
-) -> tuple[str, dict[str, bytes], dict[str, str]]:
-    """course_version, the bytes of the files whose name ends with KEEP (read only once), and
-    the SHA-256 of each file in MEDIA (so the server can keep exactly this version's bytes)."""
     digest = hashlib.sha256()
-    kept: dict[str, bytes] = {}
-    media_hashes: dict[str, str] = {}
-    for rel in files:
-        data = (folder / rel).read_bytes()
-        _add_file(digest, rel, data)
-        if keep and rel.endswith(keep):
-            kept[rel] = data
-        if rel in media:
-            media_hashes[rel] = hashlib.sha256(data).hexdigest()
-    return digest.hexdigest()[:12], kept, media_hashes
+    for rel in files if files is not None else list_files(folder):
+        _add_file(digest, rel, (folder / rel).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def read_folder(folder: Path, files: list[str] | None = None) -> dict[str, bytes]:
+    """The files of a course folder in memory: {relative posix path: bytes} (see list_files)."""
+    return {rel: (folder / rel).read_bytes() for rel in (files or list_files(folder))}
 
 
 def _add_file(digest, rel: str, data: bytes) -> None:
@@ -236,44 +226,32 @@ def _blank_front_matter(lines: list[str], fm: FrontMatter) -> list[str]:
 class _LessonFile:
     number: int
     slug: str
-    path: Path
-    easy_path: Path | None = None
+    path: str  # relative to the course folder
+    easy_path: str | None = None
 
 
 class _CourseLoader:
-    """Load one course folder (one instance per load)."""
+    """Load one course from its files in memory (one instance per load): no file system."""
 
-    def __init__(self, folder: Path, root: Path, base_url: str) -> None:
-        self.folder = folder
-        self.root = root
+    def __init__(
+        self, slug: str, files: Mapping[str, bytes], folder_display: str, base_url: str
+    ) -> None:
+        self.sources = files  # {relative posix path: bytes}
+        self.folder_display = folder_display
         self.base_url = base_url
-        self.slug = folder.name
+        self.slug = slug
         self.rep = Reporter()
         self.quizzes: dict[str, Quiz] = {}
         self.quiz_lines: dict[str, str] = {}
-        self.sources: dict[str, bytes] = {}  # bytes of the .md files, read once while hashing
         self.sections = SectionIndex()  # heading ids and #links of every page, checked at the end
 
-    def display(self, path: Path) -> str:
-        # Same as _display(path, self.root), without resolving every file's path again: a file
-        # directly in the course folder that is not a symlink resolves to resolved-folder/name.
-        if path.parent == self.folder and not path.is_symlink():
-            resolved = self._resolved_folder / path.name
-        else:
-            resolved = path.resolve()
-        try:
-            return resolved.relative_to(self._resolved_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+    def display(self, rel: str) -> str:
+        """How problems name file REL: 'course-slug/01-lesson.md'."""
+        return f"{self.folder_display}/{rel}"
 
-    def read(self, path: Path, display: str) -> list[str] | None:
-        """read_source, from the bytes already read for the course version when we have them."""
-        rel = path.name if path.parent == self.folder else ""
-        data = self.sources.pop(rel, None) if rel else None
-        if data is None:
-            lines = read_source(path, display, self.rep)
-        else:
-            lines = decode_source(data, display, self.rep)
+    def read(self, rel: str, display: str) -> list[str] | None:
+        """Decode file REL into lines; report and return None when unusable."""
+        lines = decode_source(self.sources[rel], display, self.rep)
         # Sizes are checked before parsing: the sanitiser is slow on huge tables (limits.py).
         return lines if lines is None or check_limits(lines, display, self.rep) else None
 
@@ -291,9 +269,7 @@ class _CourseLoader:
         )
 
     def load(self) -> Course | None:
-        self._resolved_folder = self.folder.resolve()
-        self._resolved_root = self.root.resolve()
-        folder_display = self.display(self.folder)
+        folder_display = self.folder_display
         if not COURSE_SLUG.match(self.slug):
             self.rep.error(
                 folder_display,
@@ -302,15 +278,12 @@ class _CourseLoader:
                 "el nombre de la carpeta del curso debe tener solo minúsculas sin tildes, números "
                 "y guiones (por ejemplo, cooperativismo-basico)",
             )
-        if not self._links_stay_inside(folder_display):
-            return None
-        all_files = list_files(self.folder)
+        all_files = sorted(self.sources)
         media = frozenset(
             rel for rel in all_files if Path(rel).suffix.lower() in MEDIA_EXT and not _hidden(rel)
         )
-        self.version, self.sources, media_hashes = _hash_files(
-            self.folder, all_files, keep=".md", media=media
-        )
+        self.version = files_version(self.sources)
+        media_hashes = {rel: hashlib.sha256(self.sources[rel]).hexdigest() for rel in media}
         self.files = frozenset(all_files)
         self.language = "es-CL"
         lessons = self._discover(all_files)
@@ -338,7 +311,7 @@ class _CourseLoader:
             for qid in completion.quiz_ids:
                 if qid not in self.quizzes:
                     self.rep.error(
-                        self.display(self.folder / "course.md"),
+                        self.display("course.md"),
                         self.course_fm_lines.get("aprobacion", 1),
                         "completion-unknown-quiz",
                         f"la prueba '{qid}' de 'aprobacion' no existe en el curso; revisa el id",
@@ -369,41 +342,18 @@ class _CourseLoader:
             easy_read_validation=course_meta.get("lectura_facil_validada"),
         )
 
-    def _links_stay_inside(self, folder_display: str) -> bool:
-        """Report every symlink that would publish a file from outside the course."""
-        if self.folder.is_symlink() and not _within(self.folder, self._resolved_root):
-            self.rep.error(
-                folder_display,
-                0,
-                "symlink-outside",
-                "la carpeta del curso es un enlace simbólico a otra carpeta fuera de los cursos; "
-                "copia los archivos dentro de la carpeta en vez de enlazarlos",
-            )
-            return False
-        escaping = escaping_links(self.folder)
-        for rel in escaping:
-            self.rep.error(
-                f"{folder_display}/{rel}",
-                0,
-                "symlink-outside",
-                "este archivo es un enlace simbólico a un archivo fuera del curso, que no se "
-                "publica; copia el archivo dentro de la carpeta del curso",
-            )
-        # Nothing else is read: an error message must never quote a file from outside.
-        return not escaping
-
     # --- discovery ---------------------------------------------------------------------------
     def _discover(self, all_files: list[str]) -> list[_LessonFile]:
         lessons: list[_LessonFile] = []
-        easy: dict[str, Path] = {}
+        easy: dict[str, str] = {}
         for rel in all_files:
             if _hidden(rel):
                 continue
             if "/" in rel:
                 if Path(rel).suffix.lower() not in MEDIA_EXT:
-                    self.rep.warning(self.display(self.folder / rel), 0, *unpublished_file(rel))
+                    self.rep.warning(self.display(rel), 0, *unpublished_file(rel))
                 continue
-            path = self.folder / rel
+            path = rel
             if rel == "course.md":
                 continue
             easy_match = EASY_FILE.match(rel)
@@ -433,7 +383,7 @@ class _CourseLoader:
                     0,
                     "lesson-number-duplicate",
                     f"hay dos lecciones con el número {lf.number:02d} "
-                    f"({seen[lf.number].path.name} y {lf.path.name}); cambia el número de una",
+                    f"({seen[lf.number].path} y {lf.path}); cambia el número de una",
                 )
                 continue
             if lf.number != expected:
@@ -463,10 +413,10 @@ class _CourseLoader:
 
     # --- course.md -----------------------------------------------------------------------------
     def _course_file(self) -> tuple[dict[str, Any], str]:
-        path = self.folder / "course.md"
+        path = "course.md"
         display = self.display(path)
         self.course_fm_lines: dict[str, int] = {}
-        if not path.is_file():
+        if path not in self.sources:
             self.rep.error(
                 display,
                 0,
@@ -524,7 +474,7 @@ class _CourseLoader:
                     easy_line,
                     "easy-read-both",
                     f"esta lección tiene un bloque ::: lectura-facil y además el archivo "
-                    f"{lf.easy_path.name}; deja solo uno de los dos",
+                    f"{lf.easy_path}; deja solo uno de los dos",
                 )
             easy_blocks = self._easy_file(lf.easy_path, ctx, quiz_ids)
         elif easy_blocks is None and not is_quiz:
@@ -564,7 +514,7 @@ class _CourseLoader:
                     found.append(Media("audio", rel, easy_read=bool(suffix)))
         return tuple(found)
 
-    def _easy_file(self, path: Path, lesson_ctx: PageContext, quiz_ids: list[str]) -> list[Block]:
+    def _easy_file(self, path: str, lesson_ctx: PageContext, quiz_ids: list[str]) -> list[Block]:
         display = self.display(path)
         lines = self.read(path, display)
         if lines is None:
@@ -785,12 +735,34 @@ def load_course(
     """Load one course folder; the course is None when it has errors."""
     folder = Path(folder)
     root = Path(root) if root is not None else folder.parent
-    loader = _CourseLoader(folder, root, base_url)
+    folder_display = _display(folder, root)
+    rep = Reporter()
+    if not _links_stay_inside(folder, root, folder_display, rep):
+        return None, rep.problems
+    try:
+        files = read_folder(folder)
+    except OSError as exc:
+        rep.error(folder_display, 0, "unreadable", f"no se pudo leer el curso ({exc.strerror})")
+        return None, rep.problems
+    return load_course_files(folder.name, files, folder_display=folder_display, base_url=base_url)
+
+
+def load_course_files(
+    slug: str,
+    files: Mapping[str, bytes],
+    *,
+    folder_display: str | None = None,
+    base_url: str = "/cursos/",
+) -> tuple[Course | None, list[Problem]]:
+    """Load one course from its files in memory ({relative posix path: bytes}, e.g. a stored
+    revision's); problems name files as FOLDER_DISPLAY/path (default: the slug)."""
+    folder_display = folder_display if folder_display is not None else slug
+    loader = _CourseLoader(slug, files, folder_display, base_url)
     try:
         course = loader.load()
     except Exception as exc:  # noqa: BLE001 - report, never crash the caller
         loader.rep.error(
-            _display(folder, root),
+            folder_display,
             0,
             "internal",
             f"error interno al cargar el curso ({type(exc).__name__}: {exc}); avisa al equipo "
@@ -798,6 +770,30 @@ def load_course(
         )
         course = None
     return course, loader.rep.problems
+
+
+def _links_stay_inside(folder: Path, root: Path, folder_display: str, rep: Reporter) -> bool:
+    """Report every symlink that would publish a file from outside the course."""
+    if folder.is_symlink() and not _within(folder, root.resolve()):
+        rep.error(
+            folder_display,
+            0,
+            "symlink-outside",
+            "la carpeta del curso es un enlace simbólico a otra carpeta fuera de los cursos; "
+            "copia los archivos dentro de la carpeta en vez de enlazarlos",
+        )
+        return False
+    escaping = escaping_links(folder)
+    for rel in escaping:
+        rep.error(
+            f"{folder_display}/{rel}",
+            0,
+            "symlink-outside",
+            "este archivo es un enlace simbólico a un archivo fuera del curso, que no se "
+            "publica; copia el archivo dentro de la carpeta del curso",
+        )
+    # Nothing else is read: an error message must never quote a file from outside.
+    return not escaping
 
 
 def course_folders(root: Path) -> list[Path]:

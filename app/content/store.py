@@ -8,10 +8,19 @@ import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .loader import course_folders, course_version, list_files, load_many
+from .loader import (
+    course_folders,
+    course_version,
+    files_version,
+    list_files,
+    load_course_files,
+    load_many,
+)
 from .model import Course, Problem
 from .textutil import strip_accents
 
@@ -21,6 +30,9 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 3
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+# A course published from a stored revision: its version and how to read its files (called
+# only when this process does not have that version yet); None when the course is withdrawn.
+Published = tuple[str, Callable[[], Mapping[str, bytes]]] | None
 
 
 def fingerprint(folder: Path) -> Fingerprint:
@@ -51,7 +63,9 @@ class CourseStore:
         self.base_url = base_url
         self.workers = workers  # processes for parsing many courses; None = one per CPU
         self._lock = threading.Lock()
-        self._courses: dict[str, Course] = {}
+        self._courses: dict[str, Course] = {}  # what is served: folders, then stored revisions
+        self._folder_courses: dict[str, Course] = {}
+        self._stored: dict[str, Course | None] = {}  # from the database; None: withdrawn
         self._published: list[Course] = []
         self._fingerprints: dict[str, Fingerprint] = {}
         self._problems: dict[str, tuple[Problem, ...]] = {}
@@ -68,6 +82,10 @@ class CourseStore:
     def get(self, slug: str) -> Course | None:
         """The last good version of a course, or None."""
         return self._courses.get(slug)
+
+    def folder_course(self, slug: str) -> Course | None:
+        """The last good version of SLUG's folder (what `flask courses sync` records)."""
+        return self._folder_courses.get(slug)
 
     def all(self) -> list[Course]:
         """Every loaded course, drafts included, sorted by title."""
@@ -87,6 +105,16 @@ class CourseStore:
             cached = self._read_cache(slug, version)
             self._old_versions[key] = cached[0] if cached else None
         return self._old_versions[key]
+
+    def remember_version(
+        self, slug: str, version: str, files: Mapping[str, bytes]
+    ) -> Course | None:
+        """Load an old VERSION of SLUG from its files (a stored revision) for get_version."""
+        course, _found = self.load_files(slug, files)
+        if course is not None and course.version != version:
+            course = None
+        self._old_versions[(slug, version)] = course
+        return course
 
     def media_path(self, course: Course, rel: str) -> Path | None:
         """The stored bytes of media file REL as they were in COURSE's version, or None."""
@@ -113,7 +141,7 @@ class CourseStore:
 
     def _sync(self, *, force: bool) -> list[str]:
         with self._lock:
-            courses = dict(self._courses)
+            courses = dict(self._folder_courses)
             fingerprints = dict(self._fingerprints)
             problems = dict(self._problems)
             self.cache_hits = 0
@@ -156,15 +184,91 @@ class CourseStore:
                 )
             else:
                 problems.pop("", None)
-            self._courses = courses
+            self._folder_courses = courses
             self._fingerprints = fingerprints
             self._problems = problems
-            self._published = sorted(
-                (c for c in courses.values() if c.status == "published"), key=_title_key
-            )
+            self._merge()
             if changed:
                 self.generation += 1
             return sorted(set(changed))
+
+    def _merge(self) -> None:
+        """Serve each course from its stored revision when the database has one, else from its
+        folder (a course withdrawn in the database is not served, whatever its folder holds)."""
+        courses = dict(self._folder_courses)
+        for slug, course in self._stored.items():
+            if course is None:
+                courses.pop(slug, None)
+            else:
+                courses[slug] = course
+        self._courses = courses
+        self._published = sorted(
+            (c for c in courses.values() if c.status == "published"), key=_title_key
+        )
+
+    # --- published revisions (the database) ----------------------------------------------------
+    def apply_published(self, published: Mapping[str, Published]) -> list[str]:
+        """Serve the courses named in PUBLISHED from their stored revisions (every course the
+        database knows; the others keep their folder). Returns the slugs whose served version
+        changed. A revision this process cannot load keeps the version it served before."""
+        with self._lock:
+            stored = dict(self._stored)
+            changed = []
+            for slug in set(stored) - set(published):
+                del stored[slug]
+                changed.append(slug)
+            for slug, entry in published.items():
+                current = stored.get(slug, False)
+                if entry is None:
+                    if current is not None:
+                        stored[slug] = None
+                        changed.append(slug)
+                    continue
+                version, read_files = entry
+                if current and current.version == version:
+                    continue
+                course = self._stored_course(slug, version, read_files)
+                if course is not None:
+                    stored[slug] = course
+                    changed.append(slug)
+            if not changed:
+                return []
+            self._stored = stored
+            self._merge()
+            self.generation += 1
+            return sorted(changed)
+
+    def _stored_course(
+        self, slug: str, version: str, read_files: Callable[[], Mapping[str, bytes]]
+    ) -> Course | None:
+        cached = self._read_cache(slug, version)
+        files: Mapping[str, bytes] | None = None
+        if cached is not None:
+            course = cached[0]
+        else:
+            files = read_files()
+            course, found = load_course_files(slug, files, base_url=self.base_url)
+            if course is None:
+                log.error("stored revision %s of %s does not load: %s", version, slug, found[:3])
+                return None
+            self._write_cache(course, found)
+        if any(not self._blob_path(d).is_file() for d in course.media_hashes.values()):
+            self._keep_media_bytes(course, files if files is not None else read_files())
+        # Publishing a revision is what makes it public, whatever its course.md says.
+        return replace(course, status="published") if course.status != "published" else course
+
+    def load_files(
+        self, slug: str, files: Mapping[str, bytes]
+    ) -> tuple[Course | None, list[Problem]]:
+        """Load a course from files in memory (a draft), through the parsed-course cache."""
+        from_cache = self._read_cache(slug, files_version(files))
+        if from_cache is not None:
+            return from_cache
+        course, found = load_course_files(slug, files, base_url=self.base_url)
+        if course is not None:
+            self._write_cache(course, found)
+            self._keep_media_bytes(course, files)
+        return course, found
 
     def _load_folders(self, folders: list[Path]) -> list[tuple[Course | None, list[Problem]]]:
         """Take each folder's version from the cache, parse the rest (in parallel if many)."""
@@ -266,6 +370,19 @@ class CourseStore:
     # --- media blobs ---------------------------------------------------------------------------
     def _blob_path(self, digest: str) -> Path:
         return self.blob_dir / digest[:2] / digest
+
+    def _keep_media_bytes(self, course: Course, files: Mapping[str, bytes]) -> None:
+        """Keep this version's media in the blob store from the files in memory."""
+        for rel, digest in course.media_hashes.items():
+            path = self._blob_path(digest)
+            data = files.get(rel)
+            if path.is_file() or data is None:
+                continue
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(path, data)
+            except OSError:
+                log.warning("could not keep media %s of %s", rel, course.slug, exc_info=True)
 
     def _keep_media(self, folder: Path, course: Course) -> None:
         """Copy this version's media into the blob store (once per distinct content)."""

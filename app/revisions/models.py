@@ -72,3 +72,16 @@ class CoursePublication(db.Model):
 
     def __repr__(self) -> str:
         return f"<CoursePublication {self.course_slug} -> {self.revision_id}>"
+
+
+class ContentState(db.Model):
+    """One row: how many times the courses were published (every process watches it)."""
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContentState {self.generation}>"

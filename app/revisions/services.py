@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.content.loader import files_version, list_files
+from app.content.loader import files_version, read_folder
 from app.errors import DomainError
+from app.events import courses_published
 from app.extensions import db
 from app.revisions.models import (
+    ContentState,
     CourseBlob,
     CoursePublication,
     CourseRevision,
@@ -30,6 +34,11 @@ def published_revision(slug: str) -> CourseRevision | None:
         .join(CoursePublication, CoursePublication.revision_id == CourseRevision.id)
         .where(CoursePublication.course_slug == slug)
     )
+
+
+def is_known(slug: str) -> bool:
+    """Whether SLUG has a publication row (published now, or withdrawn)."""
+    return db.session.get(CoursePublication, slug) is not None
 
 
 def revisions_of(slug: str) -> list[CourseRevision]:
@@ -50,10 +59,23 @@ def record_folder(
 
     Returns (revision, created). Unchanged files reuse their stored blob.
     """
-    slug = folder.name
     # Read once: the version is the hash of exactly the bytes stored (symlinks that leave the
     # folder are never listed).
-    files = {rel: (folder / rel).read_bytes() for rel in list_files(folder)}
+    return record_files(
+        folder.name, read_folder(folder), author=author, author_label=author_label, note=note
+    )
+
+
+def record_files(
+    slug: str,
+    files: Mapping[str, bytes],
+    *,
+    author: User | None = None,
+    author_label: str = "",
+    note: str = "",
+) -> tuple[CourseRevision, bool]:
+    """Record FILES ({relative path: bytes}) as a revision of SLUG, or find the one with the
+    same content. Returns (revision, created)."""
     version = files_version(files)
     existing = db.session.scalar(
         select(CourseRevision)
@@ -73,7 +95,7 @@ def record_folder(
         number=number,
         version=version,
         author_id=author.id if author else None,
-        author_label=author_label,
+        author_label=author_label or (author.full_name if author else ""),
         note=note,
     )
     db.session.add(revision)
@@ -109,15 +131,75 @@ def publish(revision: CourseRevision, *, actor: User | None = None, note: str = 
     return True
 
 
+def withdraw(slug: str, *, actor: User | None = None) -> bool:
+    """Stop publishing SLUG (its revisions stay); False if nothing was published."""
+    publication = db.session.get(CoursePublication, slug)
+    if publication is None or publication.revision_id is None:
+        return False
+    publication.revision_id = None
+    publication.changed_at = utcnow()
+    db.session.flush()
+    record("course_withdrawn", actor=actor, target=slug, target_type="course", course=slug)
+    announce_publish()
+    return True
+
+
 def revision_files(revision: CourseRevision) -> dict[str, bytes]:
     """Every file of REVISION: {relative path: bytes}."""
-    rows = db.session.execute(
-        select(CourseRevisionFile.path, CourseBlob.data)
-        .join(CourseBlob, CourseBlob.sha256 == CourseRevisionFile.blob_sha256)
-        .where(CourseRevisionFile.revision_id == revision.id)
-        .order_by(CourseRevisionFile.path)
+    return _files_of(revision.id)
+
+
+def _files_of(revision_id: int) -> dict[str, bytes]:
+    # On a connection of its own: a process loading a publication never touches the request's
+    # session (nor its transaction).
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(CourseRevisionFile.path, CourseBlob.data)
+            .join(CourseBlob, CourseBlob.sha256 == CourseRevisionFile.blob_sha256)
+            .where(CourseRevisionFile.revision_id == revision_id)
+        )
+        return {path: bytes(data) for path, data in sorted(rows)}
+
+
+def revision_files_by_version(slug: str, version: str) -> dict[str, bytes] | None:
+    """The files of SLUG's revision with content hash VERSION, or None if none was recorded."""
+    with db.engine.connect() as connection:
+        revision_id = connection.execute(
+            select(CourseRevision.id).where(
+                CourseRevision.course_slug == slug, CourseRevision.version == version
+            )
+        ).scalar()
+    return _files_of(revision_id) if revision_id is not None else None
+
+
+def published_versions() -> dict[str, tuple[str, Callable[[], Mapping[str, bytes]]] | None]:
+    """Every course the database has a publication for: {slug: (version, read its files) or
+    None when withdrawn}, read on a connection of its own."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                CoursePublication.course_slug, CourseRevision.id, CourseRevision.version
+            ).outerjoin(CourseRevision, CourseRevision.id == CoursePublication.revision_id)
+        ).all()
+    return {
+        slug: None if revision_id is None else (version, partial(_files_of, revision_id))
+        for slug, revision_id, version in rows
+    }
+
+
+def announce_publish() -> int:
+    """Tell every process that courses changed (called after a publish); the new generation."""
+    changed = db.session.execute(
+        update(ContentState)
+        .where(ContentState.id == 1)
+        .values(generation=ContentState.generation + 1, changed_at=utcnow())
     )
-    return {path: bytes(data) for path, data in sorted(rows)}
+    if changed.rowcount == 0:
+        db.session.add(ContentState(id=1, generation=1))
+    db.session.flush()
+    generation = db.session.scalar(select(ContentState.generation).where(ContentState.id == 1))
+    courses_published.send(generation=generation)
+    return generation
 
 
 def export_revision(revision: CourseRevision, target: Path) -> Path:
