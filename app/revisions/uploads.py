@@ -250,6 +250,8 @@ def sniff_type(data: bytes) -> str | None:
     and txt (UTF-8 text). Types that are recognised only to be refused with a clear message:
     svg, html, xml, script, elf, exe, zip, archive, office, heic, flac and mov.
     """
+    if not data:
+        return None
     head = data[:64]
     for magic, kind in _MAGIC:
         if head.startswith(magic):
@@ -328,8 +330,8 @@ def safe_name(filename: str) -> str:
     """A safe media file name: 'Foto Asamblea (1).JPG' -> 'foto-asamblea-1.jpg'."""
     base = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     folded = strip_accents(unicodedata.normalize("NFC", base)).lower()
-    folded = re.sub(r"[^a-z0-9._-]+", "-", folded)
-    stem, ext = posixpath.splitext(folded.strip(".-_"))
+    folded = re.sub(r"[^a-z0-9._-]+", "-", folded).rstrip(".-_")
+    stem, ext = posixpath.splitext(folded)
     ext = re.sub(r"[^a-z0-9]", "", ext)
     stem = re.sub(r"([-._])[-._]+", r"\1", stem).strip(".-_")[:_NAME_MAX].strip(".-_")
     if not stem and ext:
@@ -405,7 +407,7 @@ def _check_content(shown: str, ext: str, data: bytes, max_bytes: int | None = No
         )
     label = _LABEL.get(sniffed, sniffed)
     right_ext = _EXT_FOR.get(sniffed)
-    if right_ext:
+    if right_ext and sniffed not in ("txt", "vtt"):  # text as audio is no mistake of name
         raise UploadRefused(
             f"«{shown}» tiene la extensión {ext}, pero su contenido es {label}; cámbiale la "
             f"extensión a {right_ext} y vuelve a subirlo"
@@ -477,7 +479,8 @@ def check_media_upload(
             kind,
             f"::: audio {path}\n\n:::",
             "Escribe la transcripción dentro del bloque, entre las dos líneas ::: (todo lo que "
-            "se dice). Los subtítulos son opcionales: subtitulos=media/archivo.vtt.",
+            "se dice). Si tienes subtítulos, agrega subtitulos=media/archivo.vtt a la primera "
+            "línea.",
         )
     if kind == "video":
         return MediaUpload(
@@ -604,18 +607,24 @@ def _entries(archive: zipfile.ZipFile, max_files: int) -> list[_Entry]:
 
 def _course_root(entries: list[_Entry]) -> str:
     """The top folder to strip ("" when course.md is at the root of the zip)."""
-    names = {e.name for e in entries}
+    names = sorted(e.name for e in entries)
     if "course.md" in names:
         return ""
-    tops = {name.split("/", 1)[0] for name in names}
-    if len(tops) == 1 and all("/" in name for name in names):
-        top = tops.pop()
-        if f"{top}/course.md" in names:
-            return top
-    deep = sorted(name for name in names if name.endswith("/course.md"))
-    if deep:
+    tops = sorted(name[: -len("/course.md")] for name in names if name.endswith("/course.md"))
+    for top in tops:
+        if "/" in top:
+            continue
+        outside = [name for name in names if not name.startswith(f"{top}/")]
+        if outside:
+            raise _refuse_zip(
+                outside[0],
+                f"está fuera de la carpeta del curso «{top}»: comprime solo la carpeta del curso "
+                "(un curso por zip), o pon este archivo dentro de ella",
+            )
+        return top
+    if tops:
         raise _refuse_zip(
-            deep[0],
+            f"{tops[0]}/course.md",
             "está muy adentro en el zip: comprime directamente la carpeta del curso (la que "
             "tiene course.md), sin otras carpetas alrededor",
         )
