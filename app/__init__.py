@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import completion, extensions, models  # noqa: F401 - models registers every table
 from app.accounts import bp as accounts_bp
 from app.admin import bp as admin_bp
+from app.authoring import bp as authoring_bp
 from app.catalog import bp as catalog_bp
 from app.certificates import bp as certificates_bp
 from app.certificates.services import connect as connect_certificates
@@ -31,6 +32,7 @@ from app.web import init_web, install_visitor_cache
 
 BLUEPRINTS = (
     accounts_bp,
+    authoring_bp,
     catalog_bp,
     certificates_bp,
     learning_bp,
@@ -48,7 +50,14 @@ MIN_SECRET_KEY_LENGTH = 32
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    # AULA_INSTANCE_PATH: another instance folder (settings, SQLite file, caches), e.g. one per
+    # host or per test server.
+    instance = os.environ.get("AULA_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.abspath(instance) if instance else None,
+    )
     app.config.from_object(Config)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -59,6 +59,8 @@ class Config:
     PROXY_FIX = False  # true behind one reverse proxy (nginx): trust X-Forwarded-For/-Proto
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm name, not a secret; tests use a fast one; never change it in production
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Course media and whole courses (.zip) uploaded in the workshop (app.web.uploads).
+    UPLOAD_MAX_BYTES = 110 * 1024 * 1024
 
 
 ENV_PREFIX = "AULA"

@@ -10,6 +10,7 @@ by the store's generation, so they drop a changed course at once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
@@ -41,6 +42,9 @@ def init_courses(app: Flask) -> None:
     with app.app_context():
         seen = _published_generation()
         _load_published(store)
+    # The courses live as long as the process: keep the collector from walking them again and
+    # again (a full collection over every parsed course took ~100 ms in a request).
+    gc.freeze()
     app.extensions[EXTENSION_KEY] = {
         "store": store,
         "checked_at": time.monotonic(),
@@ -72,7 +76,9 @@ def _fresh_store(app: Flask) -> CourseStore:
         state["checked_at"] = now
         state["store"].refresh()
     expected, until = state["expected"]
-    if check_due or (expected > (state["published_seen"] or 0) and now < until):
+    # After a publish in this process: read the counter until this process has seen it (also
+    # when the counter went back, e.g. after restoring a backup).
+    if check_due or (expected != state["published_seen"] and now < until):
         state["published_checked_at"] = now
         published = _published_generation()
         if published is not None and published != state["published_seen"]:

@@ -9,7 +9,10 @@ from app.quizzes.models import QuizAttempt, QuizTimeExtension
 from app.revisions.models import (
     ContentState,
     CourseBlob,
+    CourseDraft,
+    CourseEditor,
     CoursePublication,
+    CoursePublishEvent,
     CourseRevision,
     CourseRevisionFile,
 )
@@ -18,6 +21,9 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "CourseBlob",
+    "CourseDraft",
+    "CourseEditor",
+    "CoursePublishEvent",
     "CoursePublication",
     "CourseRevision",
     "CourseRevisionFile",

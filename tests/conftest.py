@@ -14,7 +14,13 @@ import pytest
 
 from app import create_app
 from app.extensions import db as _db
-from tests.helpers import FIXTURE_COURSES, PASSWORD, leaked_markers, wipe_database
+from tests.helpers import (
+    FIXTURE_COURSES,
+    PASSWORD,
+    forget_publishes,
+    leaked_markers,
+    wipe_database,
+)
 from tests.worlds import build_detached_scenario, build_places, build_world
 
 # --- Compiled message catalogues ------------------------------------------------------------
@@ -116,6 +122,7 @@ def _clean_database(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         wipe_database()
+    forget_publishes(application)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.course_store import EXTENSION_KEY as COURSES_KEY
 from app.extensions import db
 
 FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
@@ -42,6 +43,14 @@ def wipe_database() -> None:
         db.session.execute(table.delete())
     db.session.commit()
     db.session.remove()
+
+
+def forget_publishes(app) -> None:
+    """APP stops serving the courses published in a database that was just wiped, and forgets
+    its publish counter (a wiped database counts from 0 again)."""
+    state = app.extensions[COURSES_KEY]
+    state["store"].apply_published({})
+    state.update(published_seen=0, expected=(0, float("-inf")))
 
 
 # --- Forms ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.authoring import services as authoring
 from app.certificates.models import Certificate
 from app.certificates.services import format_code, new_code
 from app.course_store import get_store
@@ -254,8 +255,21 @@ def build_scenario() -> Scenario:
     s.ids.update(enrollment=enrollment.id, attempt=attempt.id, open_attempt=second.id)
     s.ids.update(participant=participant.id)  # orgs: trainer/coordinator participant pages
     _add_certificates(s, muni, group)
+    _add_workshop_history(s.users["trainer"])
     db.session.commit()
     return s
+
+
+def _add_workshop_history(trainer: User) -> None:
+    """The trainer edits COURSE: version 1 published from the workshop (the folder's content),
+    and a draft with one changed line (so the publish page has a diff)."""
+    authoring.add_editor(trainer, COURSE, trainer)
+    files = authoring.workspace(COURSE).files
+    authoring.change_files(trainer, COURSE, files, "Primera versión")
+    authoring.publish_draft(trainer, COURSE, "Primera versión en el taller")
+    lesson = f"{LESSON}.md"
+    changed = files[lesson].decode("utf-8").replace("\n\n", "\n\nUn párrafo nuevo.\n\n", 1)
+    authoring.change_files(trainer, COURSE, {**files, lesson: changed.encode()}, "Un párrafo")
 
 
 def build_detached_scenario(app) -> Scenario:

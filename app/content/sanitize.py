@@ -77,8 +77,10 @@ def is_plain_text(html: str) -> bool:
     return _PLAIN_TEXT.fullmatch(html) is not None
 
 
+@lru_cache(maxsize=1024)
 def clean_html(html: str) -> str:
-    """Sanitise block HTML against the allowlist."""
+    """Sanitise block HTML against the allowlist. Remembered: a course is checked again at every
+    save in the workshop, and all its files but one render to the same HTML as before."""
     if not html or is_plain_text(html):
         return html
     return _block_cleaner.clean(html)

@@ -8,6 +8,7 @@ import os
 import pickle
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,8 @@ from .model import Course, Problem
 from .textutil import strip_accents
 
 log = logging.getLogger(__name__)
+
+RECENT_DRAFTS = 32  # drafts' check results kept in memory (load_files)
 
 # Bump when the model or the rendering changes, so old pickles are ignored.
 CACHE_FORMAT = 3
@@ -70,6 +73,9 @@ class CourseStore:
         self._fingerprints: dict[str, Fingerprint] = {}
         self._problems: dict[str, tuple[Problem, ...]] = {}
         self._old_versions: dict[tuple[str, str], Course | None] = {}  # records of old versions
+        # Drafts checked lately (load_files), by (slug, version), errors included.
+        self._recent: OrderedDict[tuple[str, str], tuple[Course | None, tuple[Problem, ...]]]
+        self._recent = OrderedDict()
         # Media bytes of every loaded version, by SHA-256: a page is served the media of the
         # version it shows, never whatever the live folder holds now.
         self.blob_dir = (
@@ -260,15 +266,27 @@ class CourseStore:
     def load_files(
         self, slug: str, files: Mapping[str, bytes]
     ) -> tuple[Course | None, list[Problem]]:
-        """Load a course from files in memory (a draft), through the parsed-course cache."""
-        from_cache = self._read_cache(slug, files_version(files))
-        if from_cache is not None:
-            return from_cache
-        course, found = load_course_files(slug, files, base_url=self.base_url)
-        if course is not None:
-            self._write_cache(course, found)
-            self._keep_media_bytes(course, files)
-        return course, found
+        """Load a course from files in memory (a draft), through the parsed-course caches: the
+        last few results in memory (with errors too: a save and the page after it check the same
+        files), then the pickles of good versions."""
+        key = (slug, files_version(files))
+        with self._lock:
+            recent = self._recent.get(key)
+            if recent is not None:
+                self._recent.move_to_end(key)
+                return recent[0], list(recent[1])
+        result = self._read_cache(*key)
+        if result is None:
+            course, found = load_course_files(slug, files, base_url=self.base_url)
+            if course is not None:
+                self._write_cache(course, found)
+                self._keep_media_bytes(course, files)
+            result = (course, found)
+        with self._lock:
+            self._recent[key] = (result[0], tuple(result[1]))
+            while len(self._recent) > RECENT_DRAFTS:
+                self._recent.popitem(last=False)
+        return result[0], list(result[1])
 
     def _load_folders(self, folders: list[Path]) -> list[tuple[Course | None, list[Problem]]]:
         """Take each folder's version from the cache, parse the rest (in parallel if many)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -41,6 +41,8 @@ class CourseRevision(db.Model):
     author_label: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The revision this one was saved from (a draft's previous save), if any.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("course_revisions.id"), nullable=True)
 
     def __repr__(self) -> str:
         return f"<CourseRevision {self.course_slug} #{self.number} {self.version}>"
@@ -85,3 +87,62 @@ class ContentState(db.Model):
 
     def __repr__(self) -> str:
         return f"<ContentState {self.generation}>"
+
+
+class CourseDraft(db.Model):
+    """The draft of a course: its latest saved revision, and the published one it started from."""
+
+    __tablename__ = "course_drafts"
+
+    course_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("course_revisions.id"))
+    base_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_revisions.id"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<CourseDraft {self.course_slug} -> {self.revision_id}>"
+
+
+class CourseEditor(db.Model):
+    """A person who may see a course's drafts, edit and publish it."""
+
+    __tablename__ = "course_editors"
+
+    course_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CourseEditor {self.course_slug} {self.user_id}>"
+
+
+PUBLISH_ACTIONS = ("publish", "rollback", "withdraw")
+
+
+class CoursePublishEvent(db.Model):
+    """One line of a course's history: a publish, a return to an old revision, a withdrawal."""
+
+    __tablename__ = "course_publish_events"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('publish', 'rollback', 'withdraw')", name="publish_action_valid"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_revisions.id"), nullable=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_label: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CoursePublishEvent {self.course_slug} {self.action} {self.revision_id}>"

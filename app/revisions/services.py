@@ -145,19 +145,24 @@ def withdraw(slug: str, *, actor: User | None = None) -> bool:
 
 
 def revision_files(revision: CourseRevision) -> dict[str, bytes]:
-    """Every file of REVISION: {relative path: bytes}."""
-    return _files_of(revision.id)
+    """Every file of REVISION: {relative path: bytes} (in this request's transaction)."""
+    rows = db.session.execute(_files_query(revision.id))
+    return {path: bytes(data) for path, data in sorted(rows)}
+
+
+def _files_query(revision_id: int):
+    return (
+        select(CourseRevisionFile.path, CourseBlob.data)
+        .join(CourseBlob, CourseBlob.sha256 == CourseRevisionFile.blob_sha256)
+        .where(CourseRevisionFile.revision_id == revision_id)
+    )
 
 
 def _files_of(revision_id: int) -> dict[str, bytes]:
-    # On a connection of its own: a process loading a publication never touches the request's
-    # session (nor its transaction).
+    """revision_files on a connection of its own: a process loading a publication never
+    touches the request's session (nor its transaction); it sees committed revisions only."""
     with db.engine.connect() as connection:
-        rows = connection.execute(
-            select(CourseRevisionFile.path, CourseBlob.data)
-            .join(CourseBlob, CourseBlob.sha256 == CourseRevisionFile.blob_sha256)
-            .where(CourseRevisionFile.revision_id == revision_id)
-        )
+        rows = connection.execute(_files_query(revision_id))
         return {path: bytes(data) for path, data in sorted(rows)}
 
 

@@ -306,8 +306,10 @@ def _course_any_or_404(slug: str):
 
 
 def _lint(course):
-    root = Path(current_app.config["COURSES_DIR"])
-    return sort_problems(check_paths([root / course.slug]))
+    """The checker's problems of COURSE's folder (a course made in the workshop has none: its
+    problems are on its workshop page)."""
+    folder = Path(current_app.config["COURSES_DIR"]) / course.slug
+    return sort_problems(check_paths([folder])) if (folder / "course.md").is_file() else []
 
 
 @bp.route("/cursos/<slug>/")

@@ -29,6 +29,7 @@ from app.web.nav import nav_items
 from app.web.page_shell import init_page_shells
 from app.web.static import init_static
 from app.web.unit_of_work import init_unit_of_work
+from app.web.uploads import UploadRequest
 from app.web.visitor_cache import VisitorPageCache, mark_if_cacheable
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,40}")
@@ -93,6 +94,7 @@ def html_lang() -> str:
 
 def init_web(app: Flask) -> None:
     """Wire the shared web behaviour into APP."""
+    app.request_class = UploadRequest
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.pages import log_in
-from tests.helpers import wipe_database
+from tests.helpers import forget_publishes, wipe_database
 from tests.worlds import build_detached_scenario
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -88,6 +88,7 @@ def scenario(browser_app):
     yield build_detached_scenario(browser_app)
     with browser_app.app_context():
         wipe_database()
+    forget_publishes(browser_app)
 
 
 @pytest.fixture(scope="module")

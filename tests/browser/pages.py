@@ -165,6 +165,37 @@ PAGES += [
     ),
 ]
 
+# --- The course workshop (app/authoring): the trainer edits COURSE (tests/worlds.py)
+STAFF = ("trainer", "admin")
+TRAINER = ("trainer",)
+WORKSHOP = f"/formacion/taller/{COURSE}"
+PAGES += [
+    Page("authoring.index", lambda s: "/formacion/taller/", STAFF),
+    Page("authoring.new_course", lambda s: "/formacion/taller/nuevo", STAFF),
+    Page("authoring.upload_zip", lambda s: "/formacion/taller/subir", ("trainer",)),
+    Page("authoring.course", lambda s: f"{WORKSHOP}/", STAFF),
+    Page("authoring.edit", lambda s: f"{WORKSHOP}/archivo/{LESSON}.md", STAFF),
+    Page(
+        "authoring.rename_lesson", lambda s: f"{WORKSHOP}/lecciones/{LESSON}/nombre", ("trainer",)
+    ),
+    Page(
+        "authoring.delete_lesson", lambda s: f"{WORKSHOP}/lecciones/{LESSON}/borrar", ("trainer",)
+    ),
+    Page("authoring.preview", lambda s: f"{WORKSHOP}/vista-previa/", STAFF),
+    Page("authoring.preview_lesson", lambda s: f"{WORKSHOP}/vista-previa/{LESSON}", STAFF),
+    Page(
+        "authoring.preview_lesson",
+        lambda s: f"{WORKSHOP}/vista-previa/02-trabajo-en-equipo?version=facil",
+        ("trainer",),
+        name="authoring.preview_lesson (easy read)",
+    ),
+    Page("authoring.preview_quiz", lambda s: f"{WORKSHOP}/vista-previa/pruebas/{QUIZ}", STAFF),
+    Page("authoring.publish", lambda s: f"{WORKSHOP}/publicar", STAFF),
+    Page("authoring.history", lambda s: f"{WORKSHOP}/historial", STAFF),
+    Page("authoring.history_diff", lambda s: f"{WORKSHOP}/historial/1", STAFF),
+    Page("authoring.editors", lambda s: f"{WORKSHOP}/editores", ("admin",)),
+]
+
 # GET routes that are not HTML pages, with the reason.
 EXCLUDED: dict[str, str] = {
     "static": "CSS and other static files",

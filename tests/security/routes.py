@@ -10,6 +10,9 @@ SAMPLE_VALUES = {
     "quiz_id": "repaso-cooperativas",
     "filename": "media/asamblea.png",
     "code": "0000-0000-0000-0000-0000-0000-00",
+    "path": "course.md",
+    "stem": "01-que-es-una-cooperativa",
+    "number": 1,
 }
 
 

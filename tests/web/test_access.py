@@ -6,15 +6,9 @@ import pytest
 
 from app import create_app
 from app.web.access import is_public_endpoint
+from tests.security.routes import all_routes
 
 ROLES = ("participant", "trainer", "coordinator", "admin")
-SAMPLE_VALUES = {
-    "slug": "curso-prueba",
-    "lesson_slug": "01-que-es-una-cooperativa",
-    "quiz_id": "repaso-cooperativas",
-    "filename": "media/asamblea.png",
-    "code": "0000-0000-0000-0000-0000-0000-00",
-}
 
 # Public on purpose: reading courses is open to everyone; accounts need these to log in.
 EXPECTED_PUBLIC = {
@@ -46,15 +40,7 @@ def _rules():
     application = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "COURSE_CACHE_DIR": None}
     )
-    out = []
-    for rule in application.url_map.iter_rules():
-        values = {}
-        for arg in rule.arguments:
-            values[arg] = SAMPLE_VALUES.get(arg, 1 if "id" in arg else "x")
-        url = rule.build(values)[1]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            out.append((rule.endpoint, method, url))
-    return application, out
+    return application, all_routes(application)
 
 
 APPLICATION, ROUTES = _rules()

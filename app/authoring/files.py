@@ -1,0 +1,159 @@
+"""Operations on a course's files in memory ({relative path: bytes}): no database, no Flask.
+
+Lessons are `NN-name.md` with, beside them, files that share their stem (`NN-name.lf.md`, the
+easy-read version; `NN-name.mp3`, `NN-name.lf.ogg`, narration). Adding, renaming, moving and
+deleting a lesson moves all of them together, keeps the numbers 01, 02, 03... without gaps, and
+rewrites the links other pages make to a renamed file. A link to a deleted lesson is left as
+it is: the checker names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import yaml
+
+from app.content.loader import LESSON_FILE
+from app.content.textutil import slugify
+from app.errors import DomainError
+
+Files = dict[str, bytes]
+MAX_NAME = 60
+
+# Text files a trainer edits in the browser: course.md, lessons, easy-read versions, captions.
+EDITABLE = re.compile(r"^(course\.md|\d{2}-[a-z0-9-]+(\.lf)?\.md|media/[a-z0-9._-]+\.(vtt|txt))$")
+
+
+def lesson_stems(files: Mapping[str, bytes]) -> list[str]:
+    """Stems of the lessons ('01-bienvenida'), in order."""
+    return sorted(rel[:-3] for rel in files if LESSON_FILE.match(rel))
+
+
+def name_of(title: str) -> str:
+    """The file-name part of a lesson titled TITLE: 'trabajo-en-equipo'."""
+    return slugify(title)[:MAX_NAME].strip("-") or "leccion"
+
+
+def new_lesson(files: Mapping[str, bytes], title: str) -> tuple[Files, str]:
+    """FILES with a new last lesson titled TITLE; its path."""
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("Escribe el título de la lección.", field="title")
+    number = len(lesson_stems(files)) + 1
+    if number > 99:
+        raise DomainError("Un curso tiene como máximo 99 lecciones.", field="title")
+    path = f"{number:02d}-{name_of(title)}.md"
+    header = yaml.safe_dump(
+        {
+            "titulo": title,
+            "minutos": 15,
+            "objetivos": ["Escribe aquí lo que la persona podrá hacer después de la lección."],
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    ).strip()
+    body = (
+        f"---\n{header}\n---\n\n"
+        "Escribe aquí el texto de la lección.\n\n"
+        "## Fuentes\n\n"
+        "- Escribe aquí la fuente oficial de lo que dice la lección, con su enlace.\n"
+    )
+    out = dict(files)
+    out[path] = body.encode("utf-8")
+    return out, path
+
+
+def rename_lesson(files: Mapping[str, bytes], stem: str, new_name: str) -> tuple[Files, str]:
+    """Give lesson STEM the name NEW_NAME (its number stays); the new stem."""
+    _require_lesson(files, stem)
+    name = name_of(new_name)
+    new_stem = f"{stem[:2]}-{name}"
+    if new_stem != stem and f"{new_stem}.md" in files:
+        raise DomainError(f"Ya hay una lección llamada {new_stem}.md.", field="name")
+    return _rename({stem: new_stem}, files), new_stem
+
+
+def move_lesson(files: Mapping[str, bytes], stem: str, offset: int) -> Files:
+    """Move lesson STEM one place up (offset -1) or down (+1), swapping numbers."""
+    stems = lesson_stems(files)
+    _require_lesson(files, stem)
+    i = stems.index(stem)
+    j = i + offset
+    if not 0 <= j < len(stems):
+        raise DomainError("Esa lección ya está en el extremo de la lista.")
+    other = stems[j]
+    return _rename({stem: other[:2] + stem[2:], other: stem[:2] + other[2:]}, files)
+
+
+def delete_lesson(files: Mapping[str, bytes], stem: str) -> Files:
+    """FILES without lesson STEM and its companions; the lessons after it move up one number."""
+    _require_lesson(files, stem)
+    out = {rel: data for rel, data in files.items() if not _belongs(rel, stem)}
+    following = [s for s in lesson_stems(out) if s > stem]
+    return _rename({s: f"{int(s[:2]) - 1:02d}{s[2:]}" for s in following}, out)
+
+
+def course_md(
+    *,
+    title: str,
+    summary: str,
+    audience: str,
+    hours: float,
+    level: str,
+    licence: str,
+    authors: list[str],
+) -> bytes:
+    """The course.md of a new course (its header, and a first paragraph to replace)."""
+    header = {
+        "titulo": title,
+        "resumen": summary,
+        "idioma": "es-CL",
+        "horas": int(hours) if float(hours).is_integer() else hours,
+        "nivel": level,
+        "publico": audience,
+        "autores": authors,
+        "licencia": licence,
+        "certificado": True,
+    }
+    text = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000).strip()
+    return (
+        f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! Escribe aquí para quién es "
+        "y qué se aprende en él.\n"
+    ).encode()
+
+
+def _require_lesson(files: Mapping[str, bytes], stem: str) -> None:
+    if f"{stem}.md" not in files or not LESSON_FILE.match(f"{stem}.md"):
+        raise DomainError("Esa lección no existe en el borrador.")
+
+
+def _belongs(rel: str, stem: str) -> bool:
+    """REL is lesson STEM or a file beside it that shares its stem (easy read, narration)."""
+    return "/" not in rel and (rel == f"{stem}.md" or rel.startswith(f"{stem}."))
+
+
+def _rename(mapping: dict[str, str], files: Mapping[str, bytes]) -> Files:
+    """Rename every file of each stem in MAPPING (old stem -> new stem) at once, and rewrite
+    Markdown links to them in every page."""
+    mapping = {old: new for old, new in mapping.items() if old != new}
+    if not mapping:
+        return dict(files)
+    out: Files = {}
+    for rel, data in files.items():
+        target = rel
+        for old, new in mapping.items():
+            if _belongs(rel, old):
+                target = new + rel[len(old) :]
+                break
+        out[target] = data
+    link = re.compile(
+        r"(\]\(\s*)(" + "|".join(re.escape(old) for old in mapping) + r")(?=(\.lf)?\.md\b)"
+    )
+    for rel, data in out.items():
+        if rel.endswith(".md"):
+            text = data.decode("utf-8", errors="surrogateescape")
+            changed = link.sub(lambda m: m.group(1) + mapping[m.group(2)], text)
+            if changed != text:
+                out[rel] = changed.encode("utf-8", errors="surrogateescape")
+    return out

@@ -1,0 +1,448 @@
+"""The trainer's course workspace: who edits what, drafts and their saves, publishing, history.
+
+Every save makes a new immutable revision (app.revisions) and moves the course's draft to it.
+Nothing here commits: the request's unit of work does (app.web.unit_of_work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.authoring import files as course_files
+from app.content.loader import COURSE_SLUG, read_folder
+from app.content.model import Course, Problem
+from app.content.problems import sort_problems
+from app.content.textutil import slugify
+from app.course_store import get_store
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.revisions import services as revisions
+from app.revisions.models import (
+    CourseDraft,
+    CourseEditor,
+    CoursePublication,
+    CoursePublishEvent,
+    CourseRevision,
+)
+from app.timeutil import utcnow
+
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What the workspace shows of one course: the files being worked on and their check."""
+
+    slug: str
+    revision: CourseRevision | None  # the draft's latest save, the published revision, or
+    # None for a course known only from its folder (recorded at its first save)
+    is_draft: bool
+    files: dict[str, bytes]
+    course: Course | None  # None while the files have errors
+    problems: tuple[Problem, ...]
+    published: CourseRevision | None
+
+    @property
+    def revision_id(self) -> int:
+        """What an edit form was opened on (0: the folder, nothing recorded yet)."""
+        return self.revision.id if self.revision is not None else 0
+
+    @property
+    def title(self) -> str:
+        return self.course.title if self.course else (_title_of(self.files) or self.slug)
+
+    @property
+    def media_paths(self) -> list[str]:
+        return sorted(rel for rel in self.files if rel.startswith("media/"))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    def problems_of(self, path: str) -> list[Problem]:
+        display = f"{self.slug}/{path}"
+        return [p for p in self.problems if p.path == display]
+
+
+class EditConflict(DomainError):
+    """Someone saved the same file since this person opened it: nothing is overwritten."""
+
+    def __init__(self, path: str, mine: str, theirs: str):
+        super().__init__(
+            _("Otra persona guardó %(path)s mientras lo editabas. No se perdió nada.", path=path)
+        )
+        self.path = path
+        self.mine = mine
+        self.theirs = theirs
+
+
+# --- who may do what -----------------------------------------------------------------------------
+def can_edit(user: User, slug: str) -> bool:
+    if user.has_role("admin"):
+        return True
+    if not user.has_role("trainer"):
+        return False
+    return db.session.get(CourseEditor, (slug, user.id)) is not None
+
+
+def require_editor(user: User, slug: str) -> None:
+    """NotFound unless USER may edit SLUG and the course exists (others learn nothing of it)."""
+    if not can_edit(user, slug) or not course_exists(slug):
+        raise NotFound(_("No encontramos ese curso."))
+
+
+def editable_slugs(user: User) -> list[str]:
+    if user.has_role("admin"):
+        return sorted(known_slugs())
+    return list(
+        db.session.scalars(
+            select(CourseEditor.course_slug)
+            .where(CourseEditor.user_id == user.id)
+            .order_by(CourseEditor.course_slug)
+        )
+    )
+
+
+def known_slugs() -> set[str]:
+    """Every course the site knows: in a folder, recorded, or being drafted."""
+    stored = set(db.session.scalars(select(CourseRevision.course_slug).distinct()))
+    return stored | {c.slug for c in get_store().all()} | set(_folder_slugs())
+
+
+def course_exists(slug: str) -> bool:
+    return slug in known_slugs()
+
+
+def editors_of(slug: str) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CourseEditor, CourseEditor.user_id == User.id)
+            .where(CourseEditor.course_slug == slug)
+            .order_by(User.full_name)
+        )
+    )
+
+
+def add_editor(actor: User, slug: str, user: User) -> bool:
+    if not user.has_role("trainer", "admin") or not user.active:
+        raise DomainError(_("Solo una persona facilitadora activa puede editar cursos."))
+    if db.session.get(CourseEditor, (slug, user.id)) is not None:
+        return False
+    db.session.add(CourseEditor(course_slug=slug, user_id=user.id, added_by_id=actor.id))
+    db.session.flush()
+    record("course_editor_added", actor=actor, target=user, course=slug)
+    return True
+
+
+def editor_of(slug: str, user_id: int) -> User:
+    """The person USER_ID among SLUG's editors (NotFound otherwise)."""
+    if db.session.get(CourseEditor, (slug, user_id)) is None:
+        raise NotFound(_("Esa persona no edita este curso."))
+    return db.session.get(User, user_id)
+
+
+def remove_editor(actor: User, slug: str, user: User) -> bool:
+    editor = db.session.get(CourseEditor, (slug, user.id))
+    if editor is None:
+        return False
+    db.session.delete(editor)
+    db.session.flush()
+    record("course_editor_removed", actor=actor, target=user, course=slug)
+    return True
+
+
+# --- reading -------------------------------------------------------------------------------------
+def workspace(slug: str) -> Workspace:
+    """The draft of SLUG if there is one, else its published (or last) revision, checked."""
+    draft = db.session.get(CourseDraft, slug)
+    published = revisions.published_revision(slug)
+    if draft is not None:
+        revision = db.session.get(CourseRevision, draft.revision_id)
+    else:
+        revision = published or _last_revision(slug)
+    files = revisions.revision_files(revision) if revision is not None else _folder_files(slug)
+    course, problems = get_store().load_files(slug, files)
+    return Workspace(
+        slug=slug,
+        revision=revision,
+        is_draft=draft is not None,
+        files=files,
+        course=course,
+        problems=tuple(sort_problems(problems)),
+        published=published,
+    )
+
+
+def check_files(slug: str, files: dict[str, bytes]) -> tuple[Course | None, list[Problem]]:
+    return get_store().load_files(slug, files)
+
+
+def revision_by_number(slug: str, number: int) -> CourseRevision:
+    revision = db.session.scalar(
+        select(CourseRevision).where(
+            CourseRevision.course_slug == slug, CourseRevision.number == number
+        )
+    )
+    if revision is None:
+        raise NotFound(_("No existe esa versión del curso."))
+    return revision
+
+
+def history(slug: str) -> list[tuple[CoursePublishEvent, CourseRevision | None, str]]:
+    """Every publish, return and withdrawal of SLUG, newest first: (event, revision, who)."""
+    rows = db.session.execute(
+        select(CoursePublishEvent, CourseRevision, User.full_name)
+        .outerjoin(CourseRevision, CourseRevision.id == CoursePublishEvent.revision_id)
+        .outerjoin(User, User.id == CoursePublishEvent.actor_id)
+        .where(CoursePublishEvent.course_slug == slug)
+        .order_by(CoursePublishEvent.created_at.desc(), CoursePublishEvent.id.desc())
+    )
+    return [(event, revision, name or event.actor_label) for event, revision, name in rows]
+
+
+def previous_revision(revision: CourseRevision) -> CourseRevision | None:
+    """What REVISION is compared with in the history: the revision published before it was
+    published (or, for one never published, the revision it was saved from)."""
+    event = db.session.scalar(
+        select(CoursePublishEvent)
+        .where(CoursePublishEvent.revision_id == revision.id)
+        .order_by(CoursePublishEvent.id)
+    )
+    if event is not None:
+        return previous_published(event)
+    return db.session.get(CourseRevision, revision.parent_id) if revision.parent_id else None
+
+
+def previous_published(event: CoursePublishEvent) -> CourseRevision | None:
+    """The revision that was published just before EVENT (what its diff compares with)."""
+    before = db.session.scalar(
+        select(CoursePublishEvent)
+        .where(
+            CoursePublishEvent.course_slug == event.course_slug,
+            CoursePublishEvent.id < event.id,
+        )
+        .order_by(CoursePublishEvent.id.desc())
+    )
+    if before is None or before.revision_id is None:
+        return None
+    return db.session.get(CourseRevision, before.revision_id)
+
+
+# --- changing ------------------------------------------------------------------------------------
+def create_course(actor: User, **fields) -> str:
+    """A new course with only its course.md, as a draft; ACTOR becomes its editor."""
+    slug = _free_slug(fields["title"])
+    data = course_files.course_md(**fields)
+    _new_course(actor, slug, {"course.md": data}, note=_("Curso nuevo"))
+    return slug
+
+
+def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tuple[str, bool]:
+    """A whole course from a .zip: a new course (ACTOR its editor) or a new draft of one ACTOR
+    edits. Returns (slug, created)."""
+    slug = folder_name if COURSE_SLUG.match(folder_name or "") else ""
+    if slug and course_exists(slug):
+        require_editor(actor, slug)
+        _save(actor, slug, files, note=_("Curso subido en .zip"))
+        return slug, False
+    if not slug:
+        slug = _free_slug(_title_of(files) or "curso")
+    _new_course(actor, slug, files, note=_("Curso subido en .zip"))
+    return slug, True
+
+
+def save_file(actor: User, slug: str, path: str, text: str, base_revision_id: int) -> None:
+    """Save the text of file PATH into the draft; refuse (EditConflict) when someone else saved
+    that file since BASE_REVISION_ID, the revision the form was opened on."""
+    if not course_files.EDITABLE.match(path):
+        raise DomainError(_("Ese archivo no se edita aquí."))
+    data = _normalise(text)
+    current = workspace(slug)
+    if path not in current.files and path != "course.md":
+        raise NotFound(_("Ese archivo no existe en el borrador."))
+    if current.revision_id != base_revision_id:
+        base = db.session.get(CourseRevision, base_revision_id)
+        base_files = revisions.revision_files(base) if base and base.course_slug == slug else {}
+        theirs = current.files.get(path)
+        if theirs != base_files.get(path) and theirs != data:
+            raise EditConflict(path, text, (theirs or b"").decode("utf-8", "replace"))
+    files = dict(current.files)
+    files[path] = data
+    _save(actor, slug, files, note=_("Editó %(path)s", path=path), base=current)
+
+
+def change_files(actor: User, slug: str, files: dict[str, bytes], note: str) -> None:
+    """Save FILES (a whole new set: lessons added, moved, renamed, media) as the draft."""
+    _save(actor, slug, files, note=note, base=workspace(slug))
+
+
+def publish_draft(actor: User, slug: str, note: str) -> CourseRevision:
+    """Publish the draft of SLUG: only with 0 errors and a change note."""
+    note = " ".join(note.split())
+    if not note:
+        raise DomainError(_("Escribe en pocas palabras qué cambió."), field="note")
+    if len(note) > MAX_NOTE:
+        raise DomainError(
+            _("La nota es muy larga (máximo %(n)s caracteres).", n=MAX_NOTE), field="note"
+        )
+    current = workspace(slug)
+    if not current.is_draft:
+        raise DomainError(_("No hay cambios sin publicar."))
+    if current.errors or current.course is None:
+        raise DomainError(
+            _("El borrador tiene errores: corrígelos antes de publicar."), field="note"
+        )
+    revision = current.revision
+    revisions.publish(revision, actor=actor, note=note)
+    _log(slug, "publish", revision, actor, note)
+    draft = db.session.get(CourseDraft, slug)
+    db.session.delete(draft)
+    db.session.flush()
+    revisions.announce_publish()
+    return revision
+
+
+def return_to(actor: User, slug: str, number: int) -> CourseRevision:
+    """Publish revision NUMBER of SLUG again ("volver a esta versión")."""
+    revision = revision_by_number(slug, number)
+    course, problems = check_files(slug, revisions.revision_files(revision))
+    if course is None:
+        raise DomainError(_("Esa versión tiene errores y no se puede publicar."))
+    if not revisions.publish(revision, actor=actor, note=_("Vuelta a la versión %(n)s", n=number)):
+        raise DomainError(_("Esa versión ya es la publicada."))
+    _log(slug, "rollback", revision, actor, _("Vuelta a la versión %(n)s", n=number))
+    revisions.announce_publish()
+    return revision
+
+
+def withdraw(actor: User, slug: str) -> None:
+    """Stop publishing SLUG ("retirar"); its versions and the records of it stay."""
+    if not revisions.withdraw(slug, actor=actor):
+        raise DomainError(_("El curso no está publicado."))
+    _log(slug, "withdraw", None, actor, "")
+
+
+def discard_draft(actor: User, slug: str) -> None:
+    draft = db.session.get(CourseDraft, slug)
+    if draft is None:
+        raise DomainError(_("No hay un borrador que descartar."))
+    if revisions.published_revision(slug) is None:
+        raise DomainError(_("Este curso nunca se publicó: su borrador es todo lo que hay."))
+    db.session.delete(draft)
+    db.session.flush()
+    record("course_draft_discarded", actor=actor, target=slug, target_type="course", course=slug)
+
+
+# --- internals -----------------------------------------------------------------------------------
+def _save(
+    actor: User, slug: str, files: dict[str, bytes], *, note: str, base: Workspace | None = None
+) -> CourseRevision:
+    parent = base.revision if base is not None and base.revision is not None else None
+    revision, created = revisions.record_files(slug, files, author=actor, note=note)
+    if created:
+        revision.parent_id = parent.id if parent is not None else None
+    draft = db.session.get(CourseDraft, slug)
+    if draft is None:
+        published = revisions.published_revision(slug)
+        draft = CourseDraft(
+            course_slug=slug,
+            revision_id=revision.id,
+            base_revision_id=published.id if published else None,
+        )
+        db.session.add(draft)
+    draft.revision_id = revision.id
+    draft.updated_at = utcnow()
+    draft.updated_by_id = actor.id
+    db.session.flush()
+    record(
+        "course_draft_saved",
+        actor=actor,
+        target=revision,
+        course=slug,
+        number=revision.number,
+        note=note,
+    )
+    return revision
+
+
+def _new_course(actor: User, slug: str, files: dict[str, bytes], *, note: str) -> None:
+    _save(actor, slug, files, note=note)
+    db.session.add(CourseEditor(course_slug=slug, user_id=actor.id, added_by_id=actor.id))
+    db.session.flush()
+    record("course_created", actor=actor, target=slug, target_type="course", course=slug)
+
+
+def _log(
+    slug: str, action: str, revision: CourseRevision | None, actor: User | None, note: str
+) -> None:
+    db.session.add(
+        CoursePublishEvent(
+            course_slug=slug,
+            action=action,
+            revision_id=revision.id if revision else None,
+            actor_id=actor.id if actor else None,
+            actor_label=actor.full_name if actor else "",
+            note=note[:MAX_NOTE],
+        )
+    )
+    db.session.flush()
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:80].strip("-") or "curso"
+    if base == "seccion":
+        base = "curso"
+    taken = known_slugs()
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _title_of(files: dict[str, bytes]) -> str:
+    """The title in course.md's header, read loosely (for a course that does not load yet)."""
+    for line in files.get("course.md", b"").decode("utf-8", "replace").splitlines()[:40]:
+        if line.startswith("titulo:"):
+            return line.split(":", 1)[1].strip().strip("\"'")
+    return ""
+
+
+def _normalise(text: str) -> bytes:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text.encode("utf-8")
+
+
+def _last_revision(slug: str) -> CourseRevision | None:
+    return db.session.scalar(
+        select(CourseRevision)
+        .where(CourseRevision.course_slug == slug)
+        .order_by(CourseRevision.number.desc())
+    )
+
+
+def _folder_slugs() -> list[str]:
+    root = Path(current_app.config["COURSES_DIR"])
+    return [p.name for p in root.iterdir() if (p / "course.md").is_file()] if root.is_dir() else []
+
+
+def _folder_files(slug: str) -> dict[str, bytes]:
+    """The files of a course known only from its folder (recorded at its first save)."""
+    folder = Path(current_app.config["COURSES_DIR"]) / slug
+    if not COURSE_SLUG.match(slug) or not (folder / "course.md").is_file():
+        raise NotFound(_("No encontramos ese curso."))
+    return read_folder(folder)
+
+
+def is_published(slug: str) -> bool:
+    publication = db.session.get(CoursePublication, slug)
+    return publication is not None and publication.revision_id is not None

@@ -1,0 +1,517 @@
+"""Pages of the course workshop: list, new course, .zip, files, lessons, media, preview,
+publish, history and editors. Rules live in app.authoring.services; the request commits."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts import services as accounts
+from app.authoring import bp
+from app.authoring import files as course_files
+from app.authoring import services as authoring
+from app.authoring.diff import compare
+from app.authoring.forms import (
+    EditorForm,
+    FileForm,
+    LessonForm,
+    MediaForm,
+    NewCourseForm,
+    PublishForm,
+    RenameForm,
+    ZipForm,
+)
+from app.content import grade_quiz
+from app.errors import DomainError, NotFound
+from app.revisions import services as revisions
+from app.revisions.uploads import UploadRefused, check_media_upload, read_course_zip
+from app.web.access import roles_required
+from app.web.forms import ConfirmForm
+from app.web.unit_of_work import form_error, refused
+from app.web.uploads import large_upload
+
+STAFF = ("trainer", "admin")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"editable": lambda rel: bool(course_files.EDITABLE.match(rel))}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _workspace_or_404(slug: str) -> authoring.Workspace:
+    try:
+        authoring.require_editor(_me(), slug)
+        return authoring.workspace(slug)
+    except NotFound:
+        abort(404)
+
+
+def _home(slug: str, **kwargs):
+    return redirect(url_for("authoring.course", slug=slug, **kwargs))
+
+
+# --- the list, a new course, a .zip --------------------------------------------------------------
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    rows = [authoring.workspace(slug) for slug in authoring.editable_slugs(_me())]
+    return render_template(
+        "authoring/index.html", rows=rows, new_form=NewCourseForm(), zip_form=ZipForm()
+    )
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_course():
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        authors = [a.strip() for a in form.authors.data.split(",") if a.strip()]
+        slug = authoring.create_course(
+            _me(),
+            title=" ".join(form.title.data.split()),
+            summary=" ".join(form.summary.data.split()),
+            audience=" ".join(form.audience.data.split()),
+            hours=float(form.hours.data),
+            level=form.level.data,
+            licence=form.licence.data.strip(),
+            authors=authors,
+        )
+        flash(_("Creaste el curso. Ahora agrega su primera lección."), "success")
+        return _home(slug)
+    return render_template("authoring/new_course.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/subir", methods=["GET", "POST"])
+@roles_required(*STAFF)
+@large_upload
+def upload_zip():
+    form = ZipForm()
+    if form.validate_on_submit():
+        try:
+            upload = read_course_zip(form.file.data.read())
+            slug, created = authoring.import_course(_me(), upload.folder_name, upload.files)
+        except UploadRefused as exc:
+            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
+        except NotFound:
+            form.file.errors = [
+                _("Ya existe un curso con esa carpeta y no eres parte de su equipo de edición.")
+            ]
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(
+                _("Subiste un curso nuevo: está en borrador.")
+                if created
+                else _("Subiste una versión nueva del curso: está en borrador."),
+                "success",
+            )
+            return _home(slug)
+    return render_template("authoring/upload.html", form=form), 400 if form.errors else 200
+
+
+# --- one course ----------------------------------------------------------------------------------
+@bp.route("/<slug>/")
+@roles_required(*STAFF)
+def course(slug: str):
+    ws = _workspace_or_404(slug)
+    return render_template(
+        "authoring/course.html",
+        ws=ws,
+        lessons=course_files.lesson_stems(ws.files),
+        lesson_form=LessonForm(),
+        media_form=MediaForm(),
+        form=ConfirmForm(),
+        snippet=request.args.get("fragmento", ""),
+    )
+
+
+@bp.route("/<slug>/archivo/<path:path>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(slug: str, path: str):
+    ws = _workspace_or_404(slug)
+    if not course_files.EDITABLE.match(path) or path not in ws.files:
+        abort(404)
+    form = FileForm()
+    if form.validate_on_submit():
+        try:
+            base = int(form.base.data or 0)
+            authoring.save_file(_me(), slug, path, form.text.data, base)
+        except authoring.EditConflict as exc:
+            form.base.data = str(authoring.workspace(slug).revision_id)
+            form.text.data = exc.mine
+            return render_template(
+                "authoring/conflict.html", ws=ws, path=path, form=form, theirs=exc.theirs
+            ), 409
+        except (DomainError, ValueError) as exc:
+            form_error(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
+        else:
+            saved = authoring.workspace(slug)
+            errors = sum(1 for p in saved.problems_of(path) if p.severity == "error")
+            flash(
+                _("Guardado en el borrador. Este archivo no tiene errores.")
+                if not errors
+                else _("Guardado en el borrador, con errores: revísalos abajo."),
+                "success" if not errors else "info",
+            )
+            return redirect(url_for("authoring.edit", slug=slug, path=path))
+    if request.method == "GET":
+        form.text.data = ws.files[path].decode("utf-8", "replace")
+        form.base.data = str(ws.revision_id)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "authoring/edit.html",
+        ws=ws,
+        path=path,
+        form=form,
+        problems=ws.problems_of(path),
+        lines=ws.files[path].decode("utf-8", "replace").split("\n"),
+    ), status
+
+
+@bp.route("/<slug>/lecciones", methods=["POST"])
+@roles_required(*STAFF)
+def add_lesson(slug: str):
+    ws = _workspace_or_404(slug)
+    form = LessonForm()
+    if not form.validate_on_submit():
+        flash(form.title.errors[0] if form.title.errors else _("El formulario caducó."), "error")
+        return _home(slug)
+    try:
+        files, path = course_files.new_lesson(ws.files, form.title.data)
+        authoring.change_files(_me(), slug, files, _("Agregó %(path)s", path=path))
+    except DomainError as exc:
+        return refused(exc, url_for("authoring.course", slug=slug))
+    flash(_("Agregaste la lección %(path)s. Escríbela aquí.", path=path), "success")
+    return redirect(url_for("authoring.edit", slug=slug, path=path))
+
+
+@bp.route("/<slug>/lecciones/<stem>/mover", methods=["POST"])
+@roles_required(*STAFF)
+def move_lesson(slug: str, stem: str):
+    ws = _workspace_or_404(slug)
+    form = ConfirmForm()
+    offset = -1 if request.form.get("hacia") == "arriba" else 1
+    if form.validate_on_submit():
+        try:
+            files = course_files.move_lesson(ws.files, stem, offset)
+            authoring.change_files(_me(), slug, files, _("Movió %(stem)s", stem=stem))
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.course", slug=slug))
+        flash(_("Cambiaste el orden de las lecciones."), "success")
+    return _home(slug, _anchor="lecciones")
+
+
+@bp.route("/<slug>/lecciones/<stem>/nombre", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def rename_lesson(slug: str, stem: str):
+    ws = _workspace_or_404(slug)
+    if f"{stem}.md" not in ws.files:
+        abort(404)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            files, new_stem = course_files.rename_lesson(ws.files, stem, form.name.data)
+            authoring.change_files(
+                _me(), slug, files, _("Renombró %(a)s a %(b)s", a=stem, b=new_stem)
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(_("La lección ahora se llama %(name)s.md.", name=new_stem), "success")
+            return _home(slug, _anchor="lecciones")
+    if request.method == "GET":
+        form.name.data = stem[3:]
+    return render_template(
+        "authoring/rename.html", ws=ws, stem=stem, form=form
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<slug>/lecciones/<stem>/borrar", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def delete_lesson(slug: str, stem: str):
+    ws = _workspace_or_404(slug)
+    if f"{stem}.md" not in ws.files:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            files = course_files.delete_lesson(ws.files, stem)
+            authoring.change_files(_me(), slug, files, _("Borró %(stem)s", stem=stem))
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.course", slug=slug))
+        flash(_("Borraste la lección %(stem)s.md del borrador.", stem=stem), "success")
+        return _home(slug, _anchor="lecciones")
+    return render_template("authoring/delete.html", ws=ws, stem=stem, form=form)
+
+
+@bp.route("/<slug>/medios", methods=["POST"])
+@roles_required(*STAFF)
+@large_upload
+def upload_media(slug: str):
+    ws = _workspace_or_404(slug)
+    form = MediaForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            media = check_media_upload(upload.filename or "", upload.read(), alt=form.alt.data)
+            files = dict(ws.files)
+            files[media.path] = _bytes_of(upload, media)
+            authoring.change_files(_me(), slug, files, _("Subió %(path)s", path=media.path))
+        except UploadRefused as exc:
+            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(
+                _("Subiste %(path)s. Copia el texto de abajo en la lección.", path=media.path),
+                "success",
+            )
+            return _home(slug, fragmento=media.snippet, _anchor="fragmento")
+    return render_template(
+        "authoring/course.html",
+        ws=ws,
+        lessons=course_files.lesson_stems(ws.files),
+        lesson_form=LessonForm(),
+        media_form=form,
+        form=ConfirmForm(),
+        snippet="",
+    ), 400
+
+
+def _bytes_of(upload, media) -> bytes:
+    upload.stream.seek(0)
+    return upload.read()
+
+
+# --- preview -------------------------------------------------------------------------------------
+def _previewable(slug: str) -> authoring.Workspace:
+    ws = _workspace_or_404(slug)
+    if ws.course is None:
+        flash(_("El borrador tiene errores: corrígelos para ver la vista previa."), "error")
+        abort(redirect(url_for("authoring.course", slug=slug, _anchor="revision")))
+    return ws
+
+
+def _easy() -> bool:
+    return request.args.get("version") == "facil"
+
+
+@bp.route("/<slug>/vista-previa/")
+@roles_required(*STAFF)
+def preview(slug: str):
+    ws = _previewable(slug)
+    return render_template("authoring/preview_course.html", ws=ws, course=ws.course)
+
+
+@bp.route("/<slug>/vista-previa/<lesson_slug>")
+@roles_required(*STAFF)
+def preview_lesson(slug: str, lesson_slug: str):
+    ws = _previewable(slug)
+    course = ws.course
+    lesson = course.lesson(lesson_slug)
+    if lesson is None:
+        abort(404)
+    easy = _easy() and lesson.easy_read is not None
+    index = lesson.number - 1
+    return render_template(
+        "authoring/preview_lesson.html",
+        ws=ws,
+        course=course,
+        lesson=lesson,
+        easy=easy,
+        blocks=lesson.easy_read if easy else lesson.body,
+        previous=course.lessons[index - 1] if index > 0 else None,
+        following=course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
+    )
+
+
+@bp.route("/<slug>/vista-previa/pruebas/<quiz_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def preview_quiz(slug: str, quiz_id: str):
+    ws = _previewable(slug)
+    quiz = ws.course.quizzes.get(quiz_id)
+    if quiz is None:
+        abort(404)
+    form = ConfirmForm()
+    result = answers = None
+    if form.validate_on_submit():
+        answers = _answers(quiz, request.form)
+        result = grade_quiz(quiz, answers)
+    orders = {q.key: [o.key for o in q.options] for q in quiz.questions}
+    return render_template(
+        "authoring/preview_quiz.html",
+        ws=ws,
+        course=ws.course,
+        quiz=quiz,
+        easy_reading=_easy(),
+        form=form,
+        orders=orders,
+        answers=answers or {},
+        result=result,
+        results={
+            q.key: {"correct": r.correct, "points": r.points}
+            for q, r in zip(quiz.questions, result.questions if result else (), strict=False)
+        },
+    )
+
+
+def _answers(quiz, form) -> dict:
+    """The answers of the preview form, shaped as the quiz pages shape them."""
+    answers: dict = {}
+    for q in quiz.questions:
+        name = f"q-{q.key}"
+        if q.kind == "multiple":
+            answers[q.key] = form.getlist(name)
+        elif q.kind == "ordering":
+            answers[q.key] = {
+                o.key: int(form.get(f"{name}-{o.key}"))
+                for o in q.options
+                if (form.get(f"{name}-{o.key}") or "").isdigit()
+            }
+        else:
+            answers[q.key] = form.get(name, "")
+    return answers
+
+
+# --- publish, history ----------------------------------------------------------------------------
+@bp.route("/<slug>/publicar", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def publish(slug: str):
+    ws = _workspace_or_404(slug)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            revision = authoring.publish_draft(_me(), slug, form.note.data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(
+                _(
+                    "Publicaste la versión %(n)s. Las personas participantes ya la ven.",
+                    n=revision.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("authoring.history", slug=slug))
+    published = revisions.revision_files(ws.published) if ws.published else {}
+    return render_template(
+        "authoring/publish.html",
+        ws=ws,
+        form=form,
+        diffs=compare(published, ws.files) if ws.is_draft else [],
+    ), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/<slug>/historial")
+@roles_required(*STAFF)
+def history(slug: str):
+    ws = _workspace_or_404(slug)
+    return render_template(
+        "authoring/history.html", ws=ws, events=authoring.history(slug), form=ConfirmForm()
+    )
+
+
+@bp.route("/<slug>/historial/<int:number>")
+@roles_required(*STAFF)
+def history_diff(slug: str, number: int):
+    ws = _workspace_or_404(slug)
+    try:
+        revision = authoring.revision_by_number(slug, number)
+    except NotFound:
+        abort(404)
+    before = authoring.previous_revision(revision)
+    return render_template(
+        "authoring/history_diff.html",
+        ws=ws,
+        revision=revision,
+        before=before,
+        diffs=compare(
+            revisions.revision_files(before) if before else {}, revisions.revision_files(revision)
+        ),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<slug>/historial/<int:number>/volver", methods=["POST"])
+@roles_required(*STAFF)
+def return_to(slug: str, number: int):
+    _workspace_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            authoring.return_to(_me(), slug, number)
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.history", slug=slug))
+        flash(_("Volviste a publicar la versión %(n)s.", n=number), "success")
+    return redirect(url_for("authoring.history", slug=slug))
+
+
+@bp.route("/<slug>/retirar", methods=["POST"])
+@roles_required(*STAFF)
+def withdraw(slug: str):
+    _workspace_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            authoring.withdraw(_me(), slug)
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.history", slug=slug))
+        flash(_("Retiraste el curso: ya no se muestra a participantes."), "success")
+    return redirect(url_for("authoring.history", slug=slug))
+
+
+@bp.route("/<slug>/descartar", methods=["POST"])
+@roles_required(*STAFF)
+def discard(slug: str):
+    _workspace_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            authoring.discard_draft(_me(), slug)
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.course", slug=slug))
+        flash(_("Descartaste el borrador: vuelves a ver la versión publicada."), "success")
+    return _home(slug)
+
+
+# --- editors -------------------------------------------------------------------------------------
+@bp.route("/<slug>/editores", methods=["GET", "POST"])
+@roles_required("admin")
+def editors(slug: str):
+    ws = _workspace_or_404(slug)
+    form = EditorForm()
+    if form.validate_on_submit():
+        person = accounts.find_by_login(form.username.data)
+        try:
+            if person is None:
+                raise DomainError(_("No hay una cuenta con ese nombre o correo."), field="username")
+            if not authoring.add_editor(_me(), slug, person):
+                raise DomainError(_("Esa persona ya edita este curso."), field="username")
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(_("%(name)s ahora puede editar el curso.", name=person.full_name), "success")
+            return redirect(url_for("authoring.editors", slug=slug))
+    return render_template(
+        "authoring/editors.html",
+        ws=ws,
+        form=form,
+        people=authoring.editors_of(slug),
+        remove_form=ConfirmForm(),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<slug>/editores/<int:user_id>/quitar", methods=["POST"])
+@roles_required("admin")
+def remove_editor(slug: str, user_id: int):
+    _workspace_or_404(slug)
+    try:
+        person = authoring.editor_of(slug, user_id)
+    except NotFound:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        authoring.remove_editor(_me(), slug, person)
+        flash(_("%(name)s ya no edita el curso.", name=person.full_name), "success")
+    return redirect(url_for("authoring.editors", slug=slug))

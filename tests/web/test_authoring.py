@@ -1,0 +1,378 @@
+"""The course workshop in the browser: write, check, preview, publish, history (issue 15)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.content.loader import read_folder
+from app.course_store import get_store
+from app.extensions import db
+from app.quizzes.models import QuizAttempt
+from app.revisions import services as revisions
+from app.revisions.models import CourseDraft, CourseEditor, CourseRevision
+from tests.helpers import FIXTURE_COURSES
+
+NEW = {
+    "title": "Cuidados en la cooperativa",
+    "summary": "Cómo cuidarnos entre socias y socios.",
+    "audience": "Grupos preasociativos",
+    "hours": "2,5",
+    "level": "inicial",
+    "licence": "CC BY-SA 4.0",
+    "authors": "Equipo REFICOOP, Ana Pérez",
+}
+SLUG = "cuidados-en-la-cooperativa"
+BASE = f"/formacion/taller/{SLUG}"
+
+
+@pytest.fixture
+def trainer(make_user):
+    return make_user("trainer", full_name="Marta Facilitadora")
+
+
+@pytest.fixture
+def author(client_as, trainer):
+    client = client_as(trainer)
+    response = client.post("/formacion/taller/nuevo", data=NEW)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"{BASE}/")
+    return client
+
+
+def _base(client, path: str) -> str:
+    html = client.get(f"{BASE}/archivo/{path}").get_data(as_text=True)
+    return re.search(r'name="base" type="hidden" value="(\d+)"', html).group(1)
+
+
+def _save(client, path: str, text: str, base: str | None = None):
+    return client.post(
+        f"{BASE}/archivo/{path}", data={"text": text, "base": base or _base(client, path)}
+    )
+
+
+def _add_lesson(client, title: str) -> str:
+    response = client.post(f"{BASE}/lecciones", data={"title": title})
+    assert response.status_code == 302
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+LESSON = """---
+titulo: "Pedir ayuda"
+minutos: 10
+objetivos:
+  - Pedir ayuda cuando la necesito.
+---
+
+Pedir ayuda es parte del trabajo en equipo.
+
+::: lectura-facil
+Pedir ayuda está bien.
+:::
+
+## Fuentes
+
+- [Ley 19.832](https://www.bcn.cl/leychile/navegar?idNorma=215219)
+"""
+
+
+def test_a_new_course_is_a_draft_its_creator_edits(app, author, trainer):
+    with app.app_context():
+        draft = db.session.get(CourseDraft, SLUG)
+        assert draft is not None
+        assert db.session.get(CourseEditor, (SLUG, trainer.id)) is not None
+        files = revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+        assert set(files) == {"course.md"}
+        text = files["course.md"].decode()
+        assert "titulo: Cuidados en la cooperativa" in text and "horas: 2.5" in text
+        assert revisions.published_revision(SLUG) is None
+    page = author.get(f"{BASE}/").get_data(as_text=True)
+    assert "Cuidados en la cooperativa" in page and "todavía no lo ven" in page
+    assert author.get(f"/cursos/{SLUG}/").status_code == 404  # not public
+
+
+def test_an_error_is_shown_at_its_line_and_fixing_it_clears_it(app, author):
+    path = _add_lesson(author, "Pedir ayuda")
+    assert path == "01-pedir-ayuda.md"
+    broken = LESSON.replace("minutos: 10", "minutos: diez")
+    response = _save(author, path, broken)
+    assert response.status_code == 302
+    page = author.get(f"{BASE}/archivo/{path}").get_data(as_text=True)
+    assert 'href="#linea-3">línea 3</a>' in page
+    assert 'id="linea-3" class="line-has-problem"' in page
+    overview = author.get(f"{BASE}/").get_data(as_text=True)
+    assert f'{path}#linea-3"' in overview
+    _save(author, path, LESSON)
+    page = author.get(f"{BASE}/archivo/{path}").get_data(as_text=True)
+    assert "Ninguno: 0 errores" in page
+
+
+def test_publish_needs_zero_errors_and_a_note_then_participants_see_it(
+    app, author, client, trainer
+):
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, LESSON.replace("minutos: 10", "minutos: diez"))
+    refused = author.post(f"{BASE}/publicar", data={"note": "Primera versión"})
+    assert refused.status_code == 400
+    assert "tiene errores" in refused.get_data(as_text=True)
+    _save(author, path, LESSON)
+    page = author.get(f"{BASE}/publicar").get_data(as_text=True)
+    assert "archivo nuevo" in page and "Pedir ayuda es parte del trabajo en equipo." in page
+    assert author.post(f"{BASE}/publicar", data={"note": " "}).status_code == 400
+    response = author.post(f"{BASE}/publicar", data={"note": "Primera versión"})
+    assert response.status_code == 302
+    visitor = client.get(f"/cursos/{SLUG}/01-pedir-ayuda").get_data(as_text=True)
+    assert "Pedir ayuda es parte del trabajo en equipo." in visitor
+    with app.app_context():
+        assert db.session.get(CourseDraft, SLUG) is None
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"course_created", "course_draft_saved", "course_published"} <= actions
+    history = author.get(f"{BASE}/historial").get_data(as_text=True)
+    assert "Publicó la versión" in history and "Marta Facilitadora" in history
+    assert "Primera versión" in history
+
+
+def test_rollback_and_withdraw(app, author, client):
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, LESSON)
+    author.post(f"{BASE}/publicar", data={"note": "Uno"})
+    with app.app_context():
+        first = revisions.published_revision(SLUG).number
+    _save(author, path, LESSON.replace("parte del trabajo", "parte esencial del trabajo"))
+    author.post(f"{BASE}/publicar", data={"note": "Dos"})
+    lesson_url = f"/cursos/{SLUG}/01-pedir-ayuda"
+    assert "parte esencial" in client.get(lesson_url).get_data(as_text=True)
+    diff = author.get(f"{BASE}/historial/{first + 1}").get_data(as_text=True)
+    assert f"Cambios respecto de la versión {first}" in diff and "parte esencial" in diff
+    response = author.post(f"{BASE}/historial/{first}/volver")
+    assert response.status_code == 302
+    assert "parte esencial" not in client.get(lesson_url).get_data(as_text=True)
+    assert "Volvió a la versión" in author.get(f"{BASE}/historial").get_data(as_text=True)
+    author.post(f"{BASE}/retirar")
+    assert client.get(lesson_url).status_code == 404
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+    assert actions.count("course_published") == 3 and "course_withdrawn" in actions
+
+
+def test_a_stale_save_gets_the_conflict_page_and_nothing_is_lost(
+    app, author, client_as, make_user, trainer
+):
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, LESSON)
+    colleague = make_user("trainer", full_name="Otra Facilitadora")
+    with app.app_context():
+        db.session.add(CourseEditor(course_slug=SLUG, user_id=colleague.id))
+        db.session.commit()
+    other = client_as(colleague)
+    base = _base(author, path)
+    assert _base(other, path) == base
+    _save(other, path, LESSON.replace("Pedir ayuda es", "Pedir ayuda, dice Otra, es"), base)
+    response = _save(
+        author, path, LESSON.replace("Pedir ayuda es", "Pedir ayuda, dice Marta, es"), base
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "dice Otra" in page and "dice Marta" in page
+    saved = author.get(f"{BASE}/archivo/{path}").get_data(as_text=True)
+    assert "dice Otra" in saved and "dice Marta" not in saved
+
+
+def test_only_editors_and_admins_see_a_course(app, author, client_as, make_user):
+    stranger = client_as(make_user("trainer"))
+    assert stranger.get(f"{BASE}/").status_code == 404
+    assert SLUG not in stranger.get("/formacion/taller/").get_data(as_text=True)
+    admin = client_as(make_user("admin"))
+    assert admin.get(f"{BASE}/").status_code == 200
+    participant = client_as(make_user("participant"))
+    assert participant.get(f"{BASE}/").status_code == 403
+
+
+def test_lessons_are_added_renamed_moved_and_deleted_keeping_numbers(app, author):
+    first = _add_lesson(author, "Uno")
+    second = _add_lesson(author, "Dos")
+    assert (first, second) == ("01-uno.md", "02-dos.md")
+    _save(author, second, LESSON.replace("Pedir ayuda es", "Ver [la primera](01-uno.md). Es"))
+    author.post(f"{BASE}/lecciones/01-uno/nombre", data={"name": "Primera parte"})
+    author.post(f"{BASE}/lecciones/02-dos/mover", data={"hacia": "arriba"})
+    with app.app_context():
+        draft = db.session.get(CourseDraft, SLUG)
+        files = revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+    assert {"01-dos.md", "02-primera-parte.md"} <= set(files)
+    assert b"](02-primera-parte.md)" in files["01-dos.md"]
+    author.post(f"{BASE}/lecciones/01-dos/borrar")
+    with app.app_context():
+        draft = db.session.get(CourseDraft, SLUG)
+        files = revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+        count = db.session.scalar(select(func.count()).select_from(CourseRevision))
+    assert set(files) == {"course.md", "01-primera-parte.md"}
+    assert count >= 5
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _draft_files(app) -> dict[str, bytes]:
+    with app.app_context():
+        draft = db.session.get(CourseDraft, SLUG)
+        return revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+
+
+def test_an_image_upload_asks_for_its_description_and_gives_the_markdown(app, author):
+    response = author.post(
+        f"{BASE}/medios",
+        data={"file": (io.BytesIO(PNG), "Foto Asamblea.PNG"), "alt": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "qué muestra la imagen" in response.get_data(as_text=True)
+    assert "media/foto-asamblea.png" not in _draft_files(app)
+    response = author.post(
+        f"{BASE}/medios",
+        data={
+            "file": (io.BytesIO(PNG), "Foto Asamblea.PNG"),
+            "alt": "Ocho personas votan a mano alzada",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert _draft_files(app)["media/foto-asamblea.png"] == PNG
+    page = author.get(response.headers["Location"]).get_data(as_text=True)
+    assert "![Ocho personas votan a mano alzada](media/foto-asamblea.png)" in page
+
+
+def test_a_file_whose_bytes_are_not_its_name_is_refused(app, author):
+    before = _draft_files(app)
+    response = author.post(
+        f"{BASE}/medios",
+        data={"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "foto.jpg"), "alt": "x y z"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "foto.jpg" in response.get_data(as_text=True)
+    assert _draft_files(app) == before
+
+
+def test_media_and_zip_uploads_may_be_larger_than_other_forms(app, author):
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * (6 * 1024 * 1024)
+    response = author.post(
+        f"{BASE}/medios",
+        data={"file": (io.BytesIO(video), "asamblea.mp4"), "alt": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert "media/asamblea.mp4" in _draft_files(app)
+    too_big = author.post(f"{BASE}/lecciones", data={"title": "x" * (6 * 1024 * 1024)})
+    assert too_big.status_code == 413
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _fixture_course(prefix: str) -> dict[str, bytes]:
+    """The fixture course's text files (its media are placeholders a zip upload refuses)."""
+    folder = FIXTURE_COURSES / "curso-prueba"
+    return {
+        f"{prefix}{rel}": data for rel, data in read_folder(folder).items() if rel.endswith(".md")
+    }
+
+
+def test_a_whole_course_uploaded_as_zip_becomes_a_draft_of_a_new_course(app, client_as, trainer):
+    uploader = client_as(trainer)
+    data = _zip(_fixture_course("curso-subido/"))
+    response = uploader.post(
+        "/formacion/taller/subir",
+        data={"file": (io.BytesIO(data), "curso.zip")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/formacion/taller/curso-subido/")
+    with app.app_context():
+        draft = db.session.get(CourseDraft, "curso-subido")
+        files = revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+        assert db.session.get(CourseEditor, ("curso-subido", trainer.id)) is not None
+    assert files == _fixture_course("")
+    page = uploader.get("/formacion/taller/curso-subido/").get_data(as_text=True)
+    assert "Borrador con cambios sin publicar" in page and "01-que-es-una-cooperativa.md" in page
+
+
+def test_a_zip_that_reaches_outside_its_folder_is_refused_naming_the_entry(app, client_as, trainer):
+    entries = _fixture_course("")
+    entries["../fuera.md"] = b"# fuera"
+    response = client_as(trainer).post(
+        "/formacion/taller/subir",
+        data={"file": (io.BytesIO(_zip(entries)), "curso.zip")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "../fuera.md" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CourseDraft)) == 0
+
+
+def test_a_zip_of_a_course_someone_else_edits_is_refused(app, client_as, trainer):
+    response = client_as(trainer).post(
+        "/formacion/taller/subir",
+        data={"file": (io.BytesIO(_zip(_fixture_course("curso-prueba/"))), "curso.zip")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "no eres parte de su equipo de edición" in response.get_data(as_text=True)
+
+
+def test_a_preview_quiz_is_graded_and_nothing_is_recorded(app, client_as, make_user):
+    admin = client_as(make_user("admin"))
+    page = admin.get("/formacion/taller/curso-prueba/vista-previa/").get_data(as_text=True)
+    assert "Vista previa del borrador" in page
+    with app.app_context():
+        course = get_store().get("curso-prueba")
+        quiz_id, quiz = next(iter(course.quizzes.items()))
+    url = f"/formacion/taller/curso-prueba/vista-previa/pruebas/{quiz_id}"
+    assert 'name="q-' in admin.get(url).get_data(as_text=True)
+    answers = {}
+    for q in quiz.questions:
+        correct = [o.key for o in q.options if o.correct]
+        if q.kind in ("single", "true_false"):
+            answers[f"q-{q.key}"] = correct[0]
+        elif q.kind == "multiple":
+            answers[f"q-{q.key}"] = correct
+        elif q.kind == "text":
+            answers[f"q-{q.key}"] = q.answers[0]
+        elif q.kind == "ordering":
+            for position, option in enumerate(q.options, start=1):
+                answers[f"q-{q.key}-{option.key}"] = str(position)
+    result = admin.post(url, data=answers).get_data(as_text=True)
+    assert "Aprobaría la prueba" in result
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_an_admin_makes_a_trainer_an_editor_and_it_is_audited(app, client_as, make_user):
+    admin = client_as(make_user("admin"))
+    colleague = make_user("trainer", username="facilitadora-quillota")
+    response = admin.post(
+        "/formacion/taller/curso-prueba/editores", data={"username": "facilitadora-quillota"}
+    )
+    assert response.status_code == 302
+    assert client_as(colleague).get("/formacion/taller/curso-prueba/").status_code == 200
+    admin.post(f"/formacion/taller/curso-prueba/editores/{colleague.id}/quitar")
+    assert client_as(colleague).get("/formacion/taller/curso-prueba/").status_code == 404
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+    assert "course_editor_added" in actions and "course_editor_removed" in actions
+    refused = client_as(make_user("trainer")).get("/formacion/taller/curso-prueba/editores")
+    assert refused.status_code == 403
