@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.services import create_user, set_disability
+from app.authoring.services import add_editor
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
@@ -112,6 +113,10 @@ class _Network:
     groups: dict[str, Group]
 
 
+# Courses the demo trainer edits in the course workshop (/formacion/taller/).
+DEMO_EDITED_COURSES = ("habilidades-blandas", "cooperativa-en-marcha")
+
+
 def create_demo_data() -> list[str]:
     """Create (or refresh) the demo data and return lines to print, credentials included."""
     network = _ensure_network()
@@ -162,11 +167,18 @@ def _demo_accounts(network: _Network) -> dict:
             assign_staff(user, network.municipalities[muni])
         if role == "trainer":
             add_member(network.groups[MAIN_GROUP], user, role="trainer")
+            for course in _edited_courses():  # the workshop has courses to show
+                add_editor(user, course.slug, user)
         if role == "participant":
             add_member(network.groups[MAIN_GROUP], user)
         users[role] = user
         printed.append((role, username, password))
     return {"users": users, "printed": printed}
+
+
+def _edited_courses() -> list[Course]:
+    published = get_store().published()
+    return [c for c in published if c.slug in DEMO_EDITED_COURSES] or published[:1]
 
 
 def _people_exist() -> bool:

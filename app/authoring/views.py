@@ -22,10 +22,11 @@ from app.authoring.forms import (
     RenameForm,
     ZipForm,
 )
+from app.authoring.uploads import UploadRefused, check_media_upload, read_course_zip
 from app.content import grade_quiz
 from app.errors import DomainError, NotFound
+from app.quizzes import services as quizzes
 from app.revisions import services as revisions
-from app.revisions.uploads import UploadRefused, check_media_upload, read_course_zip
 from app.web.access import roles_required
 from app.web.forms import ConfirmForm
 from app.web.unit_of_work import form_error, refused
@@ -340,7 +341,7 @@ def preview_quiz(slug: str, quiz_id: str):
     form = ConfirmForm()
     result = answers = None
     if form.validate_on_submit():
-        answers = _answers(quiz, request.form)
+        answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
         result = grade_quiz(quiz, answers)
     orders = {q.key: [o.key for o in q.options] for q in quiz.questions}
     return render_template(
@@ -358,24 +359,6 @@ def preview_quiz(slug: str, quiz_id: str):
             for q, r in zip(quiz.questions, result.questions if result else (), strict=False)
         },
     )
-
-
-def _answers(quiz, form) -> dict:
-    """The answers of the preview form, shaped as the quiz pages shape them."""
-    answers: dict = {}
-    for q in quiz.questions:
-        name = f"q-{q.key}"
-        if q.kind == "multiple":
-            answers[q.key] = form.getlist(name)
-        elif q.kind == "ordering":
-            answers[q.key] = {
-                o.key: int(form.get(f"{name}-{o.key}"))
-                for o in q.options
-                if (form.get(f"{name}-{o.key}") or "").isdigit()
-            }
-        else:
-            answers[q.key] = form.get(name, "")
-    return answers
 
 
 # --- publish, history ----------------------------------------------------------------------------

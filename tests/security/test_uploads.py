@@ -18,9 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from app.content.loader import _hidden, load_course
-from app.content.renderer import MEDIA_EXT
-from app.revisions.uploads import (
+from app.authoring.uploads import (
     MAX_BYTES,
     MB,
     CourseZip,
@@ -31,6 +29,8 @@ from app.revisions.uploads import (
     safe_name,
     sniff_type,
 )
+from app.content.loader import _hidden, load_course
+from app.content.renderer import MEDIA_EXT
 
 pytestmark = pytest.mark.nodb
 

@@ -82,6 +82,8 @@ def test_every_role_sees_data_on_the_first_run(app, demo):
     login_as("facilitacion.demo")
     trainer = client.get("/formacion/").get_data(as_text=True)
     assert "Dulces del Limarí" in trainer
+    workshop = client.get("/formacion/taller/").get_data(as_text=True)
+    assert "Curso de prueba" in workshop  # the demo trainer edits a course
     login_as("participante.demo")
     mine = client.get("/mis-cursos").get_data(as_text=True)
     assert "Curso de prueba" in mine
