@@ -19,6 +19,7 @@ from app.content.textutil import slugify
 from app.errors import DomainError
 
 Files = dict[str, bytes]
+_TITLE_LINE = re.compile(r"^titulo:.*$", re.MULTILINE)
 MAX_NAME = 60
 
 # Text files a trainer edits in the browser: course.md, lessons, easy-read versions, captions.
@@ -121,6 +122,17 @@ def course_md(
         f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! Escribe aquí para quién es "
         "y qué se aprende en él.\n"
     ).encode()
+
+
+def retitle(course_md_bytes: bytes, title: str) -> bytes:
+    """course.md with TITLE as its `titulo:` (the first one in the header)."""
+    line = "titulo: " + yaml.safe_dump(title, allow_unicode=True, width=1000).strip()
+    line = line.removesuffix("\n...").strip()
+    text = course_md_bytes.decode("utf-8")
+    changed, count = _TITLE_LINE.subn(lambda _m: line, text, count=1)
+    if not count:
+        changed = text.replace("---\n", f"---\n{line}\n", 1)
+    return changed.encode("utf-8")
 
 
 def _require_lesson(files: Mapping[str, bytes], stem: str) -> None:

@@ -119,3 +119,16 @@ class EditorForm(FlaskForm):
         _l("Nombre de usuario o correo de la persona facilitadora"),
         validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
     )
+
+
+class CopyCourseForm(FlaskForm):
+    source = SelectField(
+        _l("Curso publicado"),
+        validators=[DataRequired(_l("Elige un curso publicado."))],
+        validate_choice=True,
+    )
+    title = StringField(
+        _l("Título del curso nuevo"),
+        validators=[DataRequired(_l("Escribe el título del curso nuevo.")), Length(max=150)],
+        description=_l("Por ejemplo: Cooperativismo para Quillota."),
+    )

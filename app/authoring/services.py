@@ -245,6 +245,23 @@ def create_course(actor: User, **fields) -> str:
     return slug
 
 
+def copy_course(actor: User, source_slug: str, title: str) -> str:
+    """A new course (ACTOR its editor) that starts as a copy of the published course
+    SOURCE_SLUG under a new TITLE: a municipality adapts a course without touching the original."""
+    title = " ".join(title.split())
+    source = get_store().get(source_slug)
+    if source is None or source.status != "published":
+        raise DomainError(_("Elige un curso publicado."), field="source")
+    if not title:
+        raise DomainError(_("Escribe el título del curso nuevo."), field="title")
+    published = revisions.published_revision(source_slug)
+    files = revisions.revision_files(published) if published else _folder_files(source_slug)
+    files = {**files, "course.md": course_files.retitle(files["course.md"], title)}
+    slug = _free_slug(title)
+    _new_course(actor, slug, files, note=_("Copia de %(title)s", title=source.title))
+    return slug
+
+
 def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tuple[str, bool]:
     """A whole course from a .zip: a new course (ACTOR its editor) or a new draft of one ACTOR
     edits. Returns (slug, created)."""

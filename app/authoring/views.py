@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
 from app.authoring import bp
@@ -13,6 +14,7 @@ from app.authoring import files as course_files
 from app.authoring import services as authoring
 from app.authoring.diff import compare
 from app.authoring.forms import (
+    CopyCourseForm,
     EditorForm,
     FileForm,
     LessonForm,
@@ -24,6 +26,7 @@ from app.authoring.forms import (
 )
 from app.authoring.uploads import UploadRefused, check_media_upload, read_course_zip
 from app.content import grade_quiz
+from app.course_store import get_store
 from app.errors import DomainError, NotFound
 from app.quizzes import services as quizzes
 from app.revisions import services as revisions
@@ -66,6 +69,14 @@ def index():
     )
 
 
+def _copy_form(form: CopyCourseForm | None = None) -> CopyCourseForm:
+    form = form or CopyCourseForm(prefix="copia")
+    form.source.choices = [SelectChoice("", _("Elige un curso"))] + [
+        SelectChoice(c.slug, c.title) for c in get_store().published()
+    ]
+    return form
+
+
 @bp.route("/nuevo", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def new_course():
@@ -84,7 +95,29 @@ def new_course():
         )
         flash(_("Creaste el curso. Ahora agrega su primera lección."), "success")
         return _home(slug)
-    return render_template("authoring/new_course.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "authoring/new_course.html", form=form, copy_form=_copy_form()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/copiar", methods=["POST"])
+@roles_required(*STAFF)
+def copy_course():
+    form = _copy_form()
+    if form.validate_on_submit():
+        try:
+            slug = authoring.copy_course(_me(), form.source.data, form.title.data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(
+                _("Creaste una copia del curso: está en borrador y solo la ve tu equipo."),
+                "success",
+            )
+            return _home(slug)
+    return render_template(
+        "authoring/new_course.html", form=NewCourseForm(formdata=None), copy_form=form
+    ), 400
 
 
 @bp.route("/subir", methods=["GET", "POST"])

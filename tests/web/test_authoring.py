@@ -376,3 +376,27 @@ def test_an_admin_makes_a_trainer_an_editor_and_it_is_audited(app, client_as, ma
     assert "course_editor_added" in actions and "course_editor_removed" in actions
     refused = client_as(make_user("trainer")).get("/formacion/taller/curso-prueba/editores")
     assert refused.status_code == 403
+
+
+def test_a_trainer_starts_a_course_as_a_copy_of_a_published_one(app, client_as, trainer):
+    client = client_as(trainer)
+    page = client.get("/formacion/taller/nuevo").get_data(as_text=True)
+    assert '<option value="curso-prueba">' in page
+    refused = client.post("/formacion/taller/copiar", data={"copia-source": "", "copia-title": "x"})
+    assert refused.status_code == 400 and "Elige un curso publicado." in refused.get_data(True)
+    response = client.post(
+        "/formacion/taller/copiar",
+        data={"copia-source": "curso-prueba", "copia-title": "Cooperativas: versión Quillota"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/formacion/taller/cooperativas-version-quillota/")
+    with app.app_context():
+        draft = db.session.get(CourseDraft, "cooperativas-version-quillota")
+        files = revisions.revision_files(db.session.get(CourseRevision, draft.revision_id))
+        original = read_folder(FIXTURE_COURSES / "curso-prueba")
+        assert set(files) == set(original)
+        assert "titulo: 'Cooperativas: versión Quillota'" in files["course.md"].decode()
+        assert db.session.get(CourseEditor, ("cooperativas-version-quillota", trainer.id))
+    page = client.get("/formacion/taller/cooperativas-version-quillota/").get_data(as_text=True)
+    assert "<h1>Cooperativas: versión Quillota</h1>" in page
+    assert client.get("/cursos/curso-prueba/").status_code == 200  # the original is untouched
