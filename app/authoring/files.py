@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import yaml
 
+from app.content.lint import PLACEHOLDER
 from app.content.loader import LESSON_FILE
 from app.content.textutil import slugify
 from app.errors import DomainError
@@ -49,16 +50,16 @@ def new_lesson(files: Mapping[str, bytes], title: str) -> tuple[Files, str]:
         {
             "titulo": title,
             "minutos": 15,
-            "objetivos": ["Escribe aquí lo que la persona podrá hacer después de la lección."],
+            "objetivos": [f"{PLACEHOLDER} lo que la persona podrá hacer después de la lección."],
         },
         allow_unicode=True,
         sort_keys=False,
     ).strip()
     body = (
         f"---\n{header}\n---\n\n"
-        "Escribe aquí el texto de la lección.\n\n"
+        f"{PLACEHOLDER} el texto de la lección.\n\n"
         "## Fuentes\n\n"
-        "- Escribe aquí la fuente oficial de lo que dice la lección, con su enlace.\n"
+        f"- {PLACEHOLDER} la fuente oficial de lo que dice la lección, con su enlace.\n"
     )
     out = dict(files)
     out[path] = body.encode("utf-8")
@@ -119,8 +120,8 @@ def course_md(
     }
     text = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000).strip()
     return (
-        f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! Escribe aquí para quién es "
-        "y qué se aprende en él.\n"
+        f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! {PLACEHOLDER} para quién "
+        "es y qué se aprende en él.\n"
     ).encode()
 
 

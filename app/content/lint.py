@@ -95,6 +95,15 @@ def missing_sources(headings: Any) -> tuple[str, str] | None:
     )
 
 
+# The example text the workshop puts in a new course or lesson (app/authoring/files.py).
+PLACEHOLDER = "Escribe aquí"
+
+
+def placeholder_lines(lines: list[str]) -> list[int]:
+    """Line numbers (1-based) that still hold the workshop's example text."""
+    return [n for n, text in enumerate(lines, start=1) if PLACEHOLDER in text]
+
+
 def unpublished_file(rel: str) -> tuple[str, str]:
     """(code, message) for a file in the course folder whose type is never published."""
     name = rel.rsplit("/", 1)[-1]

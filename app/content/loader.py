@@ -31,7 +31,7 @@ from .frontmatter import (
 )
 from .langtags import valid_lang
 from .limits import check_limits
-from .lint import missing_sources, unpublished_file
+from .lint import PLACEHOLDER, missing_sources, placeholder_lines, unpublished_file
 from .model import (
     Block,
     CompletionRule,
@@ -253,7 +253,16 @@ class _CourseLoader:
         """Decode file REL into lines; report and return None when unusable."""
         lines = decode_source(self.sources[rel], display, self.rep)
         # Sizes are checked before parsing: the sanitiser is slow on huge tables (limits.py).
-        return lines if lines is None or check_limits(lines, display, self.rep) else None
+        if lines is None or not check_limits(lines, display, self.rep):
+            return None
+        for line in placeholder_lines(lines):
+            self.rep.warning(
+                display,
+                line,
+                "placeholder-text",
+                f"aquí sigue el texto de ejemplo («{PLACEHOLDER}…»); reemplázalo por el tuyo",
+            )
+        return lines
 
     def ctx(self, display: str, **kwargs: Any) -> PageContext:
         return PageContext(

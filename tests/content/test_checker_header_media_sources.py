@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.authoring.files import course_md, new_lesson
+from app.content.loader import load_course_files
 from app.content.problems import format_problems, summary
 
 from .helpers import COURSE_MD, EASY, SOURCES, find, lesson, only
@@ -140,3 +142,24 @@ def test_counts_agree_with_the_number():
     assert summary(one * 2) == "2 errores, 2 avisos."
     assert format_problems(one).endswith("\n1 error, 1 aviso.")
     assert summary([]) == "Todo bien: 0 errores, 0 avisos."
+
+
+COURSE_FIELDS = {
+    "title": "Curso",
+    "summary": "Resumen.",
+    "audience": "Grupos.",
+    "hours": 2,
+    "level": "inicial",
+    "licence": "CC BY-SA 4.0",
+    "authors": ["Equipo"],
+}
+
+
+def test_the_workshops_example_text_left_in_a_lesson_is_a_warning_at_its_line():
+    files, path = new_lesson({"course.md": course_md(**COURSE_FIELDS)}, "Pedir ayuda")
+    course, problems = load_course_files("curso", files)
+    assert course is not None  # a warning, not an error
+    lines = [p.line for p in problems if p.code == "placeholder-text" and p.path == f"curso/{path}"]
+    text = files[path].decode().split("\n")
+    assert lines and all("Escribe aquí" in text[n - 1] for n in lines)
+    assert any(p.code == "placeholder-text" and p.path == "curso/course.md" for p in problems)
