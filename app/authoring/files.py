@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping
 
 import yaml
+from flask_babel import gettext as _
 
 from app.content.lint import PLACEHOLDER
-from app.content.loader import LESSON_FILE
+from app.content.loader import LESSON_FILE, NARRATION_EXT
 from app.content.textutil import slugify
 from app.errors import DomainError
 
@@ -41,10 +42,10 @@ def new_lesson(files: Mapping[str, bytes], title: str) -> tuple[Files, str]:
     """FILES with a new last lesson titled TITLE; its path."""
     title = " ".join(title.split())
     if not title:
-        raise DomainError("Escribe el título de la lección.", field="title")
+        raise DomainError(_("Escribe el título de la lección."), field="title")
     number = len(lesson_stems(files)) + 1
     if number > 99:
-        raise DomainError("Un curso tiene como máximo 99 lecciones.", field="title")
+        raise DomainError(_("Un curso tiene como máximo 99 lecciones."), field="title")
     path = f"{number:02d}-{name_of(title)}.md"
     header = yaml.safe_dump(
         {
@@ -72,7 +73,7 @@ def rename_lesson(files: Mapping[str, bytes], stem: str, new_name: str) -> tuple
     name = name_of(new_name)
     new_stem = f"{stem[:2]}-{name}"
     if new_stem != stem and f"{new_stem}.md" in files:
-        raise DomainError(f"Ya hay una lección llamada {new_stem}.md.", field="name")
+        raise DomainError(_("Ya hay una lección llamada %(name)s.md.", name=new_stem), field="name")
     return _rename({stem: new_stem}, files), new_stem
 
 
@@ -83,7 +84,7 @@ def move_lesson(files: Mapping[str, bytes], stem: str, offset: int) -> Files:
     i = stems.index(stem)
     j = i + offset
     if not 0 <= j < len(stems):
-        raise DomainError("Esa lección ya está en el extremo de la lista.")
+        raise DomainError(_("Esa lección ya está en el extremo de la lista."))
     other = stems[j]
     return _rename({stem: other[:2] + stem[2:], other: stem[:2] + other[2:]}, files)
 
@@ -94,6 +95,24 @@ def delete_lesson(files: Mapping[str, bytes], stem: str) -> Files:
     out = {rel: data for rel, data in files.items() if not _belongs(rel, stem)}
     following = [s for s in lesson_stems(out) if s > stem]
     return _rename({s: f"{int(s[:2]) - 1:02d}{s[2:]}" for s in following}, out)
+
+
+def with_narration(files: Mapping[str, bytes], target: str, ext: str, data: bytes) -> Files:
+    """FILES with DATA as the recorded narration TARGET ('01-name' for the full lesson,
+    '01-name.lf' for its easy-read version), replacing one in another format."""
+    stem = target.removesuffix(".lf")
+    _require_lesson(files, stem)
+    if ext not in NARRATION_EXT:
+        raise DomainError(
+            _("La narración de una lección debe ser un audio MP3 u OGG."), field="file"
+        )
+    out = {rel: blob for rel, blob in files.items() if rel not in _narrations(target)}
+    out[f"{target}{ext}"] = data
+    return out
+
+
+def _narrations(target: str) -> set[str]:
+    return {f"{target}{ext}" for ext in NARRATION_EXT}
 
 
 def course_md(
@@ -138,7 +157,7 @@ def retitle(course_md_bytes: bytes, title: str) -> bytes:
 
 def _require_lesson(files: Mapping[str, bytes], stem: str) -> None:
     if f"{stem}.md" not in files or not LESSON_FILE.match(f"{stem}.md"):
-        raise DomainError("Esa lección no existe en el borrador.")
+        raise DomainError(_("Esa lección no existe en el borrador."))
 
 
 def _belongs(rel: str, stem: str) -> bool:

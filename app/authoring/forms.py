@@ -89,6 +89,7 @@ class MediaForm(FlaskForm):
             "subtítulos (VTT) o PDF."
         ),
     )
+    target = SelectField(_l("Para qué es"), default="", validate_choice=True)
     alt = StringField(
         _l("Descripción de la imagen"),
         validators=[Optional(), Length(max=300)],

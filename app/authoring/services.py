@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit.services import record
 from app.authoring import files as course_files
-from app.content.loader import COURSE_SLUG, read_folder
+from app.content.loader import COURSE_SLUG, NARRATION_EXT, read_folder
 from app.content.model import Course, Problem
 from app.content.problems import sort_problems
 from app.content.textutil import slugify
@@ -57,6 +57,11 @@ class Workspace:
     @property
     def title(self) -> str:
         return self.course.title if self.course else (_title_of(self.files) or self.slug)
+
+    def narrations(self, stem: str) -> list[str]:
+        """The recorded narrations of lesson STEM (full and easy-read versions)."""
+        names = {f"{stem}{v}{ext}" for v in ("", ".lf") for ext in NARRATION_EXT}
+        return sorted(names & set(self.files))
 
     @property
     def media_paths(self) -> list[str]:

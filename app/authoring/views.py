@@ -158,7 +158,7 @@ def course(slug: str):
         ws=ws,
         lessons=course_files.lesson_stems(ws.files),
         lesson_form=LessonForm(),
-        media_form=MediaForm(),
+        media_form=_media_form(ws),
         form=ConfirmForm(),
         snippet=request.args.get("fragmento", ""),
     )
@@ -288,21 +288,36 @@ def delete_lesson(slug: str, stem: str):
 @large_upload
 def upload_media(slug: str):
     ws = _workspace_or_404(slug)
-    form = MediaForm()
+    form = _media_form(ws)
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read()
+        target = form.target.data
         try:
-            media = check_media_upload(upload.filename or "", upload.read(), alt=form.alt.data)
-            files = dict(ws.files)
-            files[media.path] = _bytes_of(upload, media)
-            authoring.change_files(_me(), slug, files, _("Subió %(path)s", path=media.path))
+            media = check_media_upload(upload.filename or "", data, alt=form.alt.data)
+            if target:
+                ext = media.path[media.path.rfind(".") :]
+                files = course_files.with_narration(ws.files, target, ext, data)
+                path = f"{target}{ext}"
+            else:
+                files, path = {**ws.files, media.path: data}, media.path
+            authoring.change_files(_me(), slug, files, _("Subió %(path)s", path=path))
         except UploadRefused as exc:
             form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
         except DomainError as exc:
             form_error(form, exc)
         else:
+            if target:
+                flash(
+                    _(
+                        "Subiste la narración %(path)s: la lección la muestra con un reproductor.",
+                        path=path,
+                    ),
+                    "success",
+                )
+                return _home(slug, _anchor="medios")
             flash(
-                _("Subiste %(path)s. Copia el texto de abajo en la lección.", path=media.path),
+                _("Subiste %(path)s. Copia el texto de abajo en la lección.", path=path),
                 "success",
             )
             return _home(slug, fragmento=media.snippet, _anchor="fragmento")
@@ -317,9 +332,19 @@ def upload_media(slug: str):
     ), 400
 
 
-def _bytes_of(upload, media) -> bytes:
-    upload.stream.seek(0)
-    return upload.read()
+def _media_form(ws: authoring.Workspace) -> MediaForm:
+    """The upload form; besides media/, a file can be a lesson's recorded narration."""
+    form = MediaForm()
+    form.target.choices = [SelectChoice("", _("Un archivo para usar en las lecciones (media/)"))]
+    for stem in course_files.lesson_stems(ws.files):
+        form.target.choices += [
+            SelectChoice(stem, _("La narración grabada de %(file)s", file=f"{stem}.md")),
+            SelectChoice(
+                f"{stem}.lf",
+                _("La narración grabada de la lectura fácil de %(file)s", file=f"{stem}.md"),
+            ),
+        ]
+    return form
 
 
 # --- preview -------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ import mimetypes
 from flask import abort, render_template, send_file, send_from_directory
 from flask_login import current_user
 
+from app.authoring import services as authoring
 from app.catalog import bp
 from app.catalog.fullcourse import for_full_page
 from app.content.narration import GENERATED_EXTENSIONS
-from app.course_store import course_or_404, get_store
+from app.course_store import course_or_404, get_course, get_store
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
 from app.learning.narration import narration_root
@@ -53,13 +54,19 @@ def course_detail(slug: str):
 @public
 def media(slug: str, filename: str):
     staff = current_user.is_authenticated and current_user.role in ("trainer", "admin")
-    course = course_or_404(slug, include_drafts=staff)
-    path = get_store().media_path(course, filename) if filename in course.media_files else None
+    course = get_course(slug, include_drafts=staff)
+    path = get_store().media_path(course, filename) if course else None
+    max_age = 86400
+    if path is None and staff and authoring.can_edit(current_user, slug):
+        # A file of the course's draft, for its preview in the workshop (never cached).
+        draft = authoring.workspace(slug).course
+        path = get_store().media_path(draft, filename) if draft else None
+        max_age = 0
     if path is None:
         abort(404)
     # The bytes of the version shown (a blob named by its hash), never the live folder's file.
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return send_file(path, mimetype=mimetype, max_age=86400, conditional=True)
+    return send_file(path, mimetype=mimetype, max_age=max_age, conditional=True)
 
 
 @bp.route("/cursos/<slug>/completo")

@@ -400,3 +400,31 @@ def test_a_trainer_starts_a_course_as_a_copy_of_a_published_one(app, client_as, 
     page = client.get("/formacion/taller/cooperativas-version-quillota/").get_data(as_text=True)
     assert "<h1>Cooperativas: versión Quillota</h1>" in page
     assert client.get("/cursos/curso-prueba/").status_code == 200  # the original is untouched
+
+
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 400
+
+
+def test_a_recorded_narration_goes_beside_its_lesson_and_plays_in_the_preview(app, author):
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, LESSON)
+    stem = path[:-3]
+    response = author.post(
+        f"{BASE}/medios",
+        data={"file": (io.BytesIO(MP3), "mi voz.mp3"), "target": f"{stem}.lf", "alt": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert _draft_files(app)[f"{stem}.lf.mp3"] == MP3
+    preview = author.get(f"{BASE}/vista-previa/{stem}?version=facil").get_data(as_text=True)
+    src = f"/cursos/{SLUG}/archivos/{stem}.lf.mp3"
+    assert f'<source src="{src}">' in preview
+    assert author.get(src).data == MP3  # the draft's file, for its editors
+    assert app.test_client().get(src).status_code == 404  # not for anyone else
+    refused = author.post(
+        f"{BASE}/medios",
+        data={"file": (io.BytesIO(PNG), "foto.png"), "target": stem, "alt": "Una foto"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "debe ser un audio MP3 u OGG" in refused.get_data(as_text=True)
