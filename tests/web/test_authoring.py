@@ -428,3 +428,28 @@ def test_a_recorded_narration_goes_beside_its_lesson_and_plays_in_the_preview(ap
     )
     assert refused.status_code == 400
     assert "debe ser un audio MP3 u OGG" in refused.get_data(as_text=True)
+
+
+QUIZ_LESSON = LESSON.replace(
+    "## Fuentes",
+    """::: prueba pedir-ayuda
+
+### ¿A quién le pides ayuda?
+Marta no entiende una tarea nueva.
+Nadie del grupo la ha hecho antes.
+- [ ] A nadie: lo resuelve sola
+- [x] A la facilitadora del grupo
+
+:::
+
+## Fuentes""",
+)
+
+
+def test_a_prompt_of_several_lines_is_read_once_in_the_quiz(app, author):
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, QUIZ_LESSON)
+    page = author.get(f"{BASE}/vista-previa/pruebas/pedir-ayuda").get_data(as_text=True)
+    assert page.count("Nadie del grupo la ha hecho antes.") == 1
+    legend = re.search(r"<legend>(.*?)</legend>", page, re.S).group(1)
+    assert "Marta no entiende una tarea nueva." in legend and "<br>" in legend
