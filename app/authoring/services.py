@@ -11,7 +11,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -367,23 +368,48 @@ def discard_draft(actor: User, slug: str) -> None:
 def _save(
     actor: User, slug: str, files: dict[str, bytes], *, note: str, base: Workspace | None = None
 ) -> CourseRevision:
+    """Record FILES as a revision and make it the draft. BASE is what the files were built
+    from: if another save moved the draft since, nothing is written (SaveRace)."""
     parent = base.revision if base is not None and base.revision is not None else None
-    revision, created = revisions.record_files(slug, files, author=actor, note=note)
+    try:
+        revision, created = revisions.record_files(slug, files, author=actor, note=note)
+    except IntegrityError:  # two saves took the same revision number at once
+        raise SaveRace() from None
     if created:
         revision.parent_id = parent.id if parent is not None else None
     draft = db.session.get(CourseDraft, slug)
     if draft is None:
         published = revisions.published_revision(slug)
-        draft = CourseDraft(
-            course_slug=slug,
-            revision_id=revision.id,
-            base_revision_id=published.id if published else None,
+        db.session.add(
+            CourseDraft(
+                course_slug=slug,
+                revision_id=revision.id,
+                base_revision_id=published.id if published else None,
+                updated_by_id=actor.id,
+            )
         )
-        db.session.add(draft)
-    draft.revision_id = revision.id
-    draft.updated_at = utcnow()
-    draft.updated_by_id = actor.id
-    db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:  # another save made the draft at the same moment
+            raise SaveRace() from None
+    else:
+        # Move the draft only from the revision this save was built on: a save that finished
+        # in between is never overwritten (its changes are not in FILES).
+        if base is None:  # a whole new set of files (a .zip): replaces the draft as it is
+            expected = draft.revision_id
+        elif base.is_draft:
+            expected = base.revision_id
+        else:  # built on the published version, but a draft was made since
+            raise SaveRace()
+        moved = db.session.execute(
+            update(CourseDraft)
+            .where(CourseDraft.course_slug == slug, CourseDraft.revision_id == expected)
+            .values(revision_id=revision.id, updated_at=utcnow(), updated_by_id=actor.id)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:
+            raise SaveRace()
+        db.session.expire(draft)
     record(
         "course_draft_saved",
         actor=actor,
@@ -393,6 +419,18 @@ def _save(
         note=note,
     )
     return revision
+
+
+class SaveRace(DomainError):
+    """Another save of the same course finished while this one was being made."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Otra persona guardó este curso en este mismo momento. No se guardó tu cambio: "
+                "vuelve a abrir el archivo y guárdalo otra vez."
+            )
+        )
 
 
 def _new_course(actor: User, slug: str, files: dict[str, bytes], *, note: str) -> None:

@@ -9,7 +9,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.authoring import services as authoring
 from app.content.loader import read_folder
 from app.course_store import get_store
 from app.extensions import db
@@ -453,3 +455,21 @@ def test_a_prompt_of_several_lines_is_read_once_in_the_quiz(app, author):
     assert page.count("Nadie del grupo la ha hecho antes.") == 1
     legend = re.search(r"<legend>(.*?)</legend>", page, re.S).group(1)
     assert "Marta no entiende una tarea nueva." in legend and "<br>" in legend
+
+
+def test_a_save_built_on_an_old_draft_never_overwrites_a_newer_one(app, author, trainer):
+    """The database guard behind the conflict page: of two saves that read the same draft at
+    the same moment, the second is refused and the first one's change stays."""
+    path = _add_lesson(author, "Pedir ayuda")
+    _save(author, path, LESSON)
+    with app.test_request_context():
+        me = db.session.get(User, trainer.id)
+        stale = authoring.workspace(SLUG)
+        authoring.change_files(me, SLUG, {**stale.files, "media/a.txt": b"uno\n"}, "uno")
+        db.session.commit()
+        late = {**stale.files, "media/b.txt": b"dos\n"}
+        with pytest.raises(authoring.SaveRace):
+            authoring._save(me, SLUG, late, note="dos", base=stale)
+        db.session.rollback()
+    files = _draft_files(app)
+    assert "media/a.txt" in files and "media/b.txt" not in files
