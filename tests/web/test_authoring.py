@@ -473,3 +473,11 @@ def test_a_save_built_on_an_old_draft_never_overwrites_a_newer_one(app, author, 
         db.session.rollback()
     files = _draft_files(app)
     assert "media/a.txt" in files and "media/b.txt" not in files
+
+
+def test_the_breadcrumbs_mark_only_the_page_shown(client_as, trainer):
+    client = client_as(trainer)
+    page = client.get("/formacion/taller/nuevo").get_data(as_text=True)
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S).group(0)
+    assert crumbs.count('aria-current="page"') == 1
+    assert 'aria-current="page">Curso nuevo<' in crumbs
