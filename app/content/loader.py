@@ -271,6 +271,7 @@ class _CourseLoader:
             course_slug=self.slug,
             base_url=self.base_url,
             files=self.files,
+            file_hashes=self.media_hashes,
             lesson_slugs=self.lesson_slugs,
             language=self.language,
             sections=self.sections,
@@ -293,6 +294,7 @@ class _CourseLoader:
         )
         self.version = files_version(self.sources)
         media_hashes = {rel: hashlib.sha256(self.sources[rel]).hexdigest() for rel in media}
+        self.media_hashes = media_hashes
         self.files = frozenset(all_files)
         self.language = "es-CL"
         lessons = self._discover(all_files)

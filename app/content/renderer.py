@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -126,6 +126,9 @@ class PageContext:
     course_slug: str = ""
     base_url: str = "/cursos/"
     files: frozenset[str] = frozenset()  # every file in the course folder, relative posix path
+    # SHA-256 of each media file: its URL carries the first 12 hex digits, so a browser never
+    # keeps showing a replaced file under the same name.
+    file_hashes: Mapping[str, str] = field(default_factory=dict)
     lesson_slugs: frozenset[str] = frozenset()
     language: str = "es-CL"
     heading_ids: set[str] = field(default_factory=set)
@@ -149,7 +152,9 @@ class PageContext:
         self.rep.warning(self.display, line, code, message)
 
     def file_url(self, rel: str) -> str:
-        return f"{self.base_url}{self.course_slug}/archivos/{quote(rel)}"
+        url = f"{self.base_url}{self.course_slug}/archivos/{quote(rel)}"
+        digest = self.file_hashes.get(rel)
+        return f"{url}?v={digest[:12]}" if digest else url
 
     def lesson_url(self, slug: str, fragment: str = "") -> str:
         return f"{self.base_url}{self.course_slug}/{slug}" + (f"#{fragment}" if fragment else "")

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 RECENT_DRAFTS = 32  # drafts' check results kept in memory (load_files)
 
 # Bump when the model or the rendering changes, so old pickles are ignored.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 # A course published from a stored revision: its version and how to read its files (called

@@ -28,7 +28,12 @@ def lesson_audio(course: Course, lesson: Lesson, easy_read: bool) -> LessonAudio
     recording = trainer_recording(lesson, easy_read)
     if recording is not None and recording.src in course.media_files:
         return LessonAudio(
-            url=url_for("catalog.media", slug=course.slug, filename=recording.src),
+            url=url_for(
+                "catalog.media",
+                slug=course.slug,
+                filename=recording.src,
+                v=course.media_hashes[recording.src][:12],  # a new recording, a new URL
+            ),
             type=audio_type(recording.src),
             generated=False,
         )

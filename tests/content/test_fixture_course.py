@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 
 from app.content import HtmlBlock, QuizBlock, load_course, load_courses
@@ -9,6 +10,11 @@ from app.content import HtmlBlock, QuizBlock, load_course, load_courses
 from .helpers import FIXTURES
 
 COURSE = FIXTURES / "courses" / "curso-prueba"
+
+
+def v(name: str) -> str:
+    """The version the URL of media/NAME carries: 12 hex digits of its SHA-256."""
+    return hashlib.sha256((COURSE / "media" / name).read_bytes()).hexdigest()[:12]
 
 
 def load():
@@ -68,7 +74,11 @@ def test_lesson_one_constructs():
         '<div class="table-wrap table-scroll" role="region" tabindex="0"' in html
         and '<th scope="col">Principio</th>' in html
     )
-    assert '<img src="/cursos/curso-prueba/archivos/media/asamblea.png" alt="Un grupo' in html
+    assert (
+        f'<img src="/cursos/curso-prueba/archivos/media/asamblea.png?v={v("asamblea.png")}" '
+        in html
+    )
+    assert 'alt="Un grupo' in html
     for kind, label in [
         ("note", "Nota"),
         ("tip", "Consejo: Antes de empezar"),
@@ -79,10 +89,13 @@ def test_lesson_one_constructs():
         assert f'<p class="callout-label">{label}</p>' in html
     assert '<span lang="en">cooperative</span>' in html
     assert '<div lang="en">' in html
-    video = '<video controls preload="none" src="/cursos/curso-prueba/archivos/media/asamblea.mp4"'
+    video = (
+        '<video controls preload="none" '
+        f'src="/cursos/curso-prueba/archivos/media/asamblea.mp4?v={v("asamblea.mp4")}"'
+    )
     assert video in html
     assert '<track kind="captions" srclang="es" label="Español"' in html
-    assert 'src="/cursos/curso-prueba/archivos/media/asamblea.vtt"' in html
+    assert f'src="/cursos/curso-prueba/archivos/media/asamblea.vtt?v={v("asamblea.vtt")}"' in html
     assert '<a href="#transcripcion-1">Leer la transcripción</a>' in html
     assert '<details id="transcripcion-1"><summary>Transcripción</summary>' in html
     assert '<audio controls preload="none"' in html
@@ -163,4 +176,4 @@ def test_course_pickles_and_lookups():
 def test_base_url_is_used():
     course, _ = load_course(COURSE, base_url="/aula/c/")
     html = course.lessons[0].body[0].html
-    assert 'src="/aula/c/curso-prueba/archivos/media/asamblea.png"' in html
+    assert f'src="/aula/c/curso-prueba/archivos/media/asamblea.png?v={v("asamblea.png")}"' in html

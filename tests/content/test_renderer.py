@@ -5,6 +5,7 @@ Lesson bodies start at line 7: the standard front matter takes lines 1-6.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -12,6 +13,11 @@ import pytest
 from .helpers import find, lesson, only
 
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def v(data: bytes) -> str:
+    """The version a media URL carries: the first 12 hex digits of the file's SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def body_html(course, n=0):
@@ -133,8 +139,8 @@ def test_image_ok(build):
     )
     assert problems == []
     assert (
-        '<img src="/cursos/curso/archivos/media/mapa.png" alt="Mapa de Chile" loading="lazy">'
-        in body_html(course)
+        f'<img src="/cursos/curso/archivos/media/mapa.png?v={v(PNG)}" alt="Mapa de Chile" '
+        'loading="lazy">' in body_html(course)
     )
 
 
@@ -202,7 +208,8 @@ def test_audio_with_optional_captions(build):
     course, problems = build.load({"01-a.md": lesson(text), "media/a.mp3": b"x", **VIDEO_FILES})
     assert problems == []
     html = body_html(course)
-    assert '<audio controls preload="none" src="/cursos/curso/archivos/media/a.mp3">' in html
+    src = f"/cursos/curso/archivos/media/a.mp3?v={v(b'x')}"
+    assert f'<audio controls preload="none" src="{src}">' in html
     assert '<track kind="captions"' in html
 
 
@@ -222,7 +229,7 @@ def test_link_to_file(build):
         {"01-a.md": lesson("Lee [la guía en PDF](media/guia.pdf).\n"), "media/guia.pdf": b"%PDF"}
     )
     assert problems == []
-    assert 'href="/cursos/curso/archivos/media/guia.pdf"' in body_html(course)
+    assert f'href="/cursos/curso/archivos/media/guia.pdf?v={v(b"%PDF")}"' in body_html(course)
 
 
 def test_link_to_missing_file(build):

@@ -7,6 +7,7 @@ kind of message (a key phrase) and the file or entry it names.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import os
 import re
@@ -303,11 +304,16 @@ def test_the_snippets_pass_the_course_checker(tmp_path):
     assert errors == []
     html = "".join(getattr(block, "html", "") for lesson in course.lessons for block in lesson.body)
     url = "/cursos/cooperativa-en-marcha/archivos/media/"
-    assert f'<img src="{url}foto-asamblea.png" alt="{ALT}"' in html
-    assert f'<audio controls preload="none" src="{url}entrevista.mp3">' in html
-    assert f'<video controls preload="none" src="{url}asamblea.mp4"><track kind="captions"' in html
-    assert f'src="{url}asamblea.vtt" default' in html
-    assert f'<a href="{url}guia-de-principios.pdf">Guía de principios (PDF)</a>' in html
+
+    def v(data: bytes) -> str:  # media URLs carry their content's version
+        return "?v=" + hashlib.sha256(data).hexdigest()[:12]
+
+    assert f'<img src="{url}foto-asamblea.png{v(PNG)}" alt="{ALT}"' in html
+    assert f'<audio controls preload="none" src="{url}entrevista.mp3{v(MP3_ID3)}">' in html
+    video = f'<video controls preload="none" src="{url}asamblea.mp4{v(MP4)}"><track kind="captions"'
+    assert video in html
+    assert f'src="{url}asamblea.vtt{v(VTT)}" default' in html
+    assert f'<a href="{url}guia-de-principios.pdf{v(PDF)}">Guía de principios (PDF)</a>' in html
 
 
 # --- one media file: refused -----------------------------------------------------------------

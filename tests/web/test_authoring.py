@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -420,7 +421,7 @@ def test_a_recorded_narration_goes_beside_its_lesson_and_plays_in_the_preview(ap
     assert _draft_files(app)[f"{stem}.lf.mp3"] == MP3
     preview = author.get(f"{BASE}/vista-previa/{stem}?version=facil").get_data(as_text=True)
     src = f"/cursos/{SLUG}/archivos/{stem}.lf.mp3"
-    assert f'<source src="{src}">' in preview
+    assert f'<source src="{src}?v={hashlib.sha256(MP3).hexdigest()[:12]}">' in preview
     assert author.get(src).data == MP3  # the draft's file, for its editors
     assert app.test_client().get(src).status_code == 404  # not for anyone else
     refused = author.post(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.course_store import get_store
 from app.learning.models import Enrollment, LessonProgress
 from tests.helpers import FIXTURE_COURSES, count
 
@@ -245,3 +246,14 @@ def test_wrong_enrolment_keys_are_throttled(make_app, make_user, tmp_path, ctx, 
     other = keyed.test_client()
     login_as(other, make_user())
     assert other.post(f"/cursos/{COURSE}/inscripcion", data={"key": "limon-27"}).status_code == 302
+
+
+def test_a_media_url_with_its_version_is_cached_for_a_year_and_without_it_for_a_day(app, client):
+    with app.app_context():
+        course = get_store().get(COURSE)
+        rel = sorted(course.media_hashes)[0]
+        version = course.media_hashes[rel][:12]
+    url = f"/cursos/{COURSE}/archivos/{rel}"
+    assert client.get(f"{url}?v={version}").headers["Cache-Control"] == "public, max-age=31536000"
+    assert client.get(url).headers["Cache-Control"] == "public, max-age=86400"
+    assert client.get(f"{url}?v=000000000000").headers["Cache-Control"] == "public, max-age=86400"

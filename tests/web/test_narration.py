@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.course_store import get_store
+from tests.helpers import FIXTURE_COURSES
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 LESSON_1 = "/cursos/curso-prueba/01-que-es-una-cooperativa"
@@ -53,7 +55,11 @@ def test_trainer_recording_comes_first(client, narration_dir):
     assert section is not None
     assert '<h2 id="escuchar">Escuchar esta lección</h2>' in section
     assert 'aria-labelledby="escuchar"' in section
-    assert 'src="/cursos/curso-prueba/archivos/01-que-es-una-cooperativa.mp3"' in section
+    recording = FIXTURE_COURSES / "curso-prueba" / "01-que-es-una-cooperativa.mp3"
+    version = hashlib.sha256(recording.read_bytes()).hexdigest()[:12]
+    assert (
+        f'src="/cursos/curso-prueba/archivos/01-que-es-una-cooperativa.mp3?v={version}"' in section
+    )
     assert "Grabación de una persona" in section
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -107,9 +108,9 @@ def test_media_of_a_revision_reach_a_host_that_never_had_the_file(two_hosts):
     assert not (Path(b.config["COURSES_DIR"]) / COURSE / "media" / "nuevo.png").exists()
     _later(b)
     reader = b.test_client()
-    assert 'src="/cursos/curso-prueba/archivos/media/nuevo.png"' in reader.get(LESSON_URL).get_data(
-        as_text=True
-    )
+    version = hashlib.sha256(PNG).hexdigest()[:12]
+    src = f"/cursos/curso-prueba/archivos/media/nuevo.png?v={version}"
+    assert f'src="{src}"' in reader.get(LESSON_URL).get_data(as_text=True)
     response = reader.get(f"/cursos/{COURSE}/archivos/media/nuevo.png")
     assert response.status_code == 200 and response.data == PNG
 

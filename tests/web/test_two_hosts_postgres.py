@@ -20,6 +20,7 @@ AULA_REQUIRE_POSTGRES=1 and is skipped otherwise.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -251,7 +252,7 @@ def test_a_publish_on_one_host_is_served_by_the_other_within_two_seconds(two_hos
     print(f"publish on A to served by B: {seconds:.2f} s")
 
     page = b.lesson()
-    assert f'src="{MEDIA_URL}"' in page
+    assert f'src="{MEDIA_URL}?v={hashlib.sha256(PNG).hexdigest()[:12]}"' in page
     status, body = _get(b.port, MEDIA_URL)
     assert status == 200 and body == PNG, f"{MEDIA_URL} on B: {status}, {len(body)} bytes"
     # What B serves is the database's revision: its own folder still has the old lesson only.
