@@ -3,7 +3,7 @@ publish, history and editors. Rules live in app.authoring.services; the request 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -36,6 +36,7 @@ from app.web.unit_of_work import form_error, refused
 from app.web.uploads import large_upload
 
 STAFF = ("trainer", "admin")
+SNIPPET_KEY = "aula_snippet"  # the Markdown of the last upload, for the course page
 
 
 @bp.context_processor
@@ -160,7 +161,7 @@ def course(slug: str):
         lesson_form=LessonForm(),
         media_form=_media_form(ws),
         form=ConfirmForm(),
-        snippet=request.args.get("fragmento", ""),
+        snippet=session.pop(SNIPPET_KEY, ""),
     )
 
 
@@ -320,7 +321,8 @@ def upload_media(slug: str):
                 _("Subiste %(path)s. Copia el texto de abajo en la lección.", path=path),
                 "success",
             )
-            return _home(slug, fragmento=media.snippet, _anchor="fragmento")
+            session[SNIPPET_KEY] = media.snippet  # shown once, on the course page
+            return _home(slug, _anchor="fragmento")
     return render_template(
         "authoring/course.html",
         ws=ws,

@@ -482,3 +482,8 @@ def test_the_breadcrumbs_mark_only_the_page_shown(client_as, trainer):
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S).group(0)
     assert crumbs.count('aria-current="page"') == 1
     assert 'aria-current="page">Curso nuevo<' in crumbs
+
+
+def test_the_course_page_never_shows_a_snippet_from_the_address(author):
+    page = author.get(f"{BASE}/?fragmento=Pega+esto").get_data(as_text=True)
+    assert "Pega esto" not in page and "Texto para pegar" not in page
