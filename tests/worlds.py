@@ -39,6 +39,24 @@ from tests.helpers import PASSWORD, correct_form
 COURSE = "curso-prueba"
 OTHER_COURSE = "otro-curso"
 LESSON = "01-que-es-una-cooperativa"
+# A lesson a trainer writes in the workshop's tests: no errors, no warnings.
+WORKSHOP_LESSON = """---
+titulo: "Pedir ayuda"
+minutos: 10
+objetivos:
+  - Pedir ayuda cuando la necesito.
+---
+
+Pedir ayuda es parte del trabajo en equipo.
+
+::: lectura-facil
+Pedir ayuda está bien.
+:::
+
+## Fuentes
+
+- Conversaciones del equipo de la incubadora con los grupos.
+"""
 QUIZ = "repaso-cooperativas"
 
 
@@ -264,12 +282,16 @@ def _add_workshop_history(trainer: User) -> None:
     """The trainer edits COURSE: version 1 published from the workshop (the folder's content),
     and a draft with one changed line (so the publish page has a diff)."""
     authoring.add_editor(trainer, COURSE, trainer)
-    files = authoring.workspace(COURSE).files
-    authoring.change_files(trainer, COURSE, files, "Primera versión")
+    folder = authoring.workspace(COURSE)
+    files = folder.files
+    authoring.change_files(trainer, COURSE, folder, files, "Primera versión")
     authoring.publish_draft(trainer, COURSE, "Primera versión en el taller")
     lesson = f"{LESSON}.md"
     changed = files[lesson].decode("utf-8").replace("\n\n", "\n\nUn párrafo nuevo.\n\n", 1)
-    authoring.change_files(trainer, COURSE, {**files, lesson: changed.encode()}, "Un párrafo")
+    draft = authoring.workspace(COURSE)
+    authoring.change_files(
+        trainer, COURSE, draft, {**files, lesson: changed.encode()}, "Un párrafo"
+    )
 
 
 def build_detached_scenario(app) -> Scenario:

@@ -17,20 +17,29 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.audit.services import record
 from app.authoring import files as course_files
-from app.content.loader import COURSE_SLUG, NARRATION_EXT, read_folder
+from app.content.frontmatter import parse_front_matter
+from app.content.loader import (
+    COURSE_SLUG,
+    NARRATION_EXT,
+    course_folders,
+    is_media,
+    read_folder,
+)
 from app.content.model import Course, Problem
-from app.content.problems import sort_problems
+from app.content.problems import Reporter, sort_problems
+from app.content.source import decode_source
 from app.content.textutil import slugify
 from app.course_store import get_store
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import (
+    CourseBlob,
     CourseDraft,
     CourseEditor,
-    CoursePublication,
     CoursePublishEvent,
     CourseRevision,
+    CourseRevisionFile,
 )
 from app.timeutil import utcnow
 
@@ -119,11 +128,31 @@ def editable_slugs(user: User) -> list[str]:
 def known_slugs() -> set[str]:
     """Every course the site knows: in a folder, recorded, or being drafted."""
     stored = set(db.session.scalars(select(CourseRevision.course_slug).distinct()))
-    return stored | {c.slug for c in get_store().all()} | set(_folder_slugs())
+    folders = {folder.name for folder in course_folders(_courses_dir())}
+    return stored | {c.slug for c in get_store().all()} | folders
 
 
 def course_exists(slug: str) -> bool:
-    return slug in known_slugs()
+    """Whether SLUG is a course the site knows (checked on every workshop page: one course)."""
+    if get_store().get(slug) is not None or (_courses_dir() / slug / "course.md").is_file():
+        return COURSE_SLUG.match(slug) is not None
+    return (
+        db.session.scalar(select(CourseRevision.id).where(CourseRevision.course_slug == slug))
+        is not None
+    )
+
+
+def draft_media(slug: str, path: str) -> bytes | None:
+    """The bytes of media file PATH in SLUG's draft (for its preview), or None: one query,
+    without reading or checking the rest of the draft."""
+    if not is_media(path):
+        return None
+    return db.session.scalar(
+        select(CourseBlob.data)
+        .join(CourseRevisionFile, CourseRevisionFile.blob_sha256 == CourseBlob.sha256)
+        .join(CourseDraft, CourseDraft.revision_id == CourseRevisionFile.revision_id)
+        .where(CourseDraft.course_slug == slug, CourseRevisionFile.path == path)
+    )
 
 
 def editors_of(slug: str) -> list[User]:
@@ -175,20 +204,29 @@ def workspace(slug: str) -> Workspace:
     else:
         revision = published or _last_revision(slug)
     files = revisions.revision_files(revision) if revision is not None else _folder_files(slug)
-    course, problems = get_store().load_files(slug, files)
+    return _checked(slug, revision, files, is_draft=draft is not None, published=published)
+
+
+def _checked(
+    slug: str,
+    revision: CourseRevision | None,
+    files: dict[str, bytes],
+    *,
+    is_draft: bool,
+    published: CourseRevision | None,
+) -> Workspace:
+    """The workspace of FILES, checked (the store remembers recent checks by version)."""
+    version = revision.version if revision is not None else None
+    course, problems = get_store().load_files(slug, files, version)
     return Workspace(
         slug=slug,
         revision=revision,
-        is_draft=draft is not None,
+        is_draft=is_draft,
         files=files,
         course=course,
         problems=tuple(sort_problems(problems)),
         published=published,
     )
-
-
-def check_files(slug: str, files: dict[str, bytes]) -> tuple[Course | None, list[Problem]]:
-    return get_store().load_files(slug, files)
 
 
 def revision_by_number(slug: str, number: int) -> CourseRevision:
@@ -282,13 +320,16 @@ def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tup
     return slug, True
 
 
-def save_file(actor: User, slug: str, path: str, text: str, base_revision_id: int) -> None:
-    """Save the text of file PATH into the draft; refuse (EditConflict) when someone else saved
-    that file since BASE_REVISION_ID, the revision the form was opened on."""
+def save_file(
+    actor: User, current: Workspace, path: str, text: str, base_revision_id: int
+) -> Workspace:
+    """Save the text of file PATH into the draft CURRENT (read by this request); refuse
+    (EditConflict) when someone else saved that file since BASE_REVISION_ID, the revision the
+    form was opened on. Returns the draft as saved, checked."""
+    slug = current.slug
     if not course_files.EDITABLE.match(path):
         raise DomainError(_("Ese archivo no se edita aquí."))
     data = _normalise(text)
-    current = workspace(slug)
     if path not in current.files and path != "course.md":
         raise NotFound(_("Ese archivo no existe en el borrador."))
     if current.revision_id != base_revision_id:
@@ -297,14 +338,17 @@ def save_file(actor: User, slug: str, path: str, text: str, base_revision_id: in
         theirs = current.files.get(path)
         if theirs != base_files.get(path) and theirs != data:
             raise EditConflict(path, text, (theirs or b"").decode("utf-8", "replace"))
-    files = dict(current.files)
-    files[path] = data
-    _save(actor, slug, files, note=_("Editó %(path)s", path=path), base=current)
+    files = {**current.files, path: data}
+    revision = _save(actor, slug, files, note=_("Editó %(path)s", path=path), base=current)
+    return _checked(slug, revision, files, is_draft=True, published=current.published)
 
 
-def change_files(actor: User, slug: str, files: dict[str, bytes], note: str) -> None:
-    """Save FILES (a whole new set: lessons added, moved, renamed, media) as the draft."""
-    _save(actor, slug, files, note=note, base=workspace(slug))
+def change_files(
+    actor: User, slug: str, base: Workspace, files: dict[str, bytes], note: str
+) -> None:
+    """Save FILES, a whole new set made from BASE (lessons added, moved, renamed, media), as
+    the draft; refused (SaveRace) if the draft moved since BASE was read."""
+    _save(actor, slug, files, note=note, base=base)
 
 
 def publish_draft(actor: User, slug: str, note: str) -> CourseRevision:
@@ -325,24 +369,27 @@ def publish_draft(actor: User, slug: str, note: str) -> CourseRevision:
         )
     revision = current.revision
     revisions.publish(revision, actor=actor, note=note)
-    _log(slug, "publish", revision, actor, note)
-    draft = db.session.get(CourseDraft, slug)
-    db.session.delete(draft)
+    db.session.delete(db.session.get(CourseDraft, slug))
     db.session.flush()
-    revisions.announce_publish()
     return revision
 
 
 def return_to(actor: User, slug: str, number: int) -> CourseRevision:
     """Publish revision NUMBER of SLUG again ("volver a esta versión")."""
     revision = revision_by_number(slug, number)
-    course, problems = check_files(slug, revisions.revision_files(revision))
+    course, _problems = get_store().load_files(
+        slug, revisions.revision_files(revision), revision.version
+    )
     if course is None:
-        raise DomainError(_("Esa versión tiene errores y no se puede publicar."))
-    if not revisions.publish(revision, actor=actor, note=_("Vuelta a la versión %(n)s", n=number)):
+        raise DomainError(
+            _(
+                "Esa versión no pasa la revisión de hoy y no se puede volver a publicar: "
+                "corrige el borrador y publícalo."
+            )
+        )
+    note = _("Vuelta a la versión %(n)s", n=number)
+    if not revisions.publish(revision, actor=actor, note=note, action="rollback"):
         raise DomainError(_("Esa versión ya es la publicada."))
-    _log(slug, "rollback", revision, actor, _("Vuelta a la versión %(n)s", n=number))
-    revisions.announce_publish()
     return revision
 
 
@@ -350,7 +397,6 @@ def withdraw(actor: User, slug: str) -> None:
     """Stop publishing SLUG ("retirar"); its versions and the records of it stay."""
     if not revisions.withdraw(slug, actor=actor):
         raise DomainError(_("El curso no está publicado."))
-    _log(slug, "withdraw", None, actor, "")
 
 
 def discard_draft(actor: User, slug: str) -> None:
@@ -440,22 +486,6 @@ def _new_course(actor: User, slug: str, files: dict[str, bytes], *, note: str) -
     record("course_created", actor=actor, target=slug, target_type="course", course=slug)
 
 
-def _log(
-    slug: str, action: str, revision: CourseRevision | None, actor: User | None, note: str
-) -> None:
-    db.session.add(
-        CoursePublishEvent(
-            course_slug=slug,
-            action=action,
-            revision_id=revision.id if revision else None,
-            actor_id=actor.id if actor else None,
-            actor_label=actor.full_name if actor else "",
-            note=note[:MAX_NOTE],
-        )
-    )
-    db.session.flush()
-
-
 def _free_slug(title: str) -> str:
     base = slugify(title)[:80].strip("-") or "curso"
     if base == "seccion":
@@ -468,11 +498,12 @@ def _free_slug(title: str) -> str:
 
 
 def _title_of(files: dict[str, bytes]) -> str:
-    """The title in course.md's header, read loosely (for a course that does not load yet)."""
-    for line in files.get("course.md", b"").decode("utf-8", "replace").splitlines()[:40]:
-        if line.startswith("titulo:"):
-            return line.split(":", 1)[1].strip().strip("\"'")
-    return ""
+    """The title in course.md's header, for a course that does not load yet ("" if unreadable)."""
+    lines = decode_source(files.get("course.md", b""), "course.md", Reporter())
+    if lines is None:
+        return ""
+    title = parse_front_matter(lines, "course.md", Reporter()).values.get("titulo")
+    return title.strip() if isinstance(title, str) else ""
 
 
 def _normalise(text: str) -> bytes:
@@ -490,19 +521,13 @@ def _last_revision(slug: str) -> CourseRevision | None:
     )
 
 
-def _folder_slugs() -> list[str]:
-    root = Path(current_app.config["COURSES_DIR"])
-    return [p.name for p in root.iterdir() if (p / "course.md").is_file()] if root.is_dir() else []
+def _courses_dir() -> Path:
+    return Path(current_app.config["COURSES_DIR"])
 
 
 def _folder_files(slug: str) -> dict[str, bytes]:
     """The files of a course known only from its folder (recorded at its first save)."""
-    folder = Path(current_app.config["COURSES_DIR"]) / slug
+    folder = _courses_dir() / slug
     if not COURSE_SLUG.match(slug) or not (folder / "course.md").is_file():
         raise NotFound(_("No encontramos ese curso."))
     return read_folder(folder)
-
-
-def is_published(slug: str) -> bool:
-    publication = db.session.get(CoursePublication, slug)
-    return publication is not None and publication.revision_id is not None

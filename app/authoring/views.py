@@ -173,19 +173,19 @@ def edit(slug: str, path: str):
         abort(404)
     form = FileForm()
     if form.validate_on_submit():
+        # A base that is not a number is treated as out of date: the conflict check decides.
+        base = int(form.base.data) if (form.base.data or "").isdigit() else 0
         try:
-            base = int(form.base.data or 0)
-            authoring.save_file(_me(), slug, path, form.text.data, base)
+            saved = authoring.save_file(_me(), ws, path, form.text.data, base)
         except authoring.EditConflict as exc:
-            form.base.data = str(authoring.workspace(slug).revision_id)
+            form.base.data = str(ws.revision_id)
             form.text.data = exc.mine
             return render_template(
                 "authoring/conflict.html", ws=ws, path=path, form=form, theirs=exc.theirs
             ), 409
-        except (DomainError, ValueError) as exc:
-            form_error(form, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
+        except DomainError as exc:
+            form_error(form, exc)
         else:
-            saved = authoring.workspace(slug)
             errors = sum(1 for p in saved.problems_of(path) if p.severity == "error")
             flash(
                 _("Guardado en el borrador. Este archivo no tiene errores.")
@@ -218,7 +218,7 @@ def add_lesson(slug: str):
         return _home(slug)
     try:
         files, path = course_files.new_lesson(ws.files, form.title.data)
-        authoring.change_files(_me(), slug, files, _("Agregó %(path)s", path=path))
+        authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
     except DomainError as exc:
         return refused(exc, url_for("authoring.course", slug=slug))
     flash(_("Agregaste la lección %(path)s. Escríbela aquí.", path=path), "success")
@@ -234,7 +234,7 @@ def move_lesson(slug: str, stem: str):
     if form.validate_on_submit():
         try:
             files = course_files.move_lesson(ws.files, stem, offset)
-            authoring.change_files(_me(), slug, files, _("Movió %(stem)s", stem=stem))
+            authoring.change_files(_me(), slug, ws, files, _("Movió %(stem)s", stem=stem))
         except DomainError as exc:
             return refused(exc, url_for("authoring.course", slug=slug))
         flash(_("Cambiaste el orden de las lecciones."), "success")
@@ -252,7 +252,7 @@ def rename_lesson(slug: str, stem: str):
         try:
             files, new_stem = course_files.rename_lesson(ws.files, stem, form.name.data)
             authoring.change_files(
-                _me(), slug, files, _("Renombró %(a)s a %(b)s", a=stem, b=new_stem)
+                _me(), slug, ws, files, _("Renombró %(a)s a %(b)s", a=stem, b=new_stem)
             )
         except DomainError as exc:
             form_error(form, exc)
@@ -276,7 +276,7 @@ def delete_lesson(slug: str, stem: str):
     if form.validate_on_submit():
         try:
             files = course_files.delete_lesson(ws.files, stem)
-            authoring.change_files(_me(), slug, files, _("Borró %(stem)s", stem=stem))
+            authoring.change_files(_me(), slug, ws, files, _("Borró %(stem)s", stem=stem))
         except DomainError as exc:
             return refused(exc, url_for("authoring.course", slug=slug))
         flash(_("Borraste la lección %(stem)s.md del borrador.", stem=stem), "success")
@@ -302,7 +302,7 @@ def upload_media(slug: str):
                 path = f"{target}{ext}"
             else:
                 files, path = {**ws.files, media.path: data}, media.path
-            authoring.change_files(_me(), slug, files, _("Subió %(path)s", path=path))
+            authoring.change_files(_me(), slug, ws, files, _("Subió %(path)s", path=path))
         except UploadRefused as exc:
             form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
         except DomainError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 
 from flask import abort, render_template, request, send_file, send_from_directory
@@ -56,18 +57,18 @@ def media(slug: str, filename: str):
     staff = current_user.is_authenticated and current_user.role in ("trainer", "admin")
     course = get_course(slug, include_drafts=staff)
     path = get_store().media_path(course, filename) if course else None
-    max_age = 86400
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if path is None and staff and authoring.can_edit(current_user, slug):
         # A file of the course's draft, for its preview in the workshop (never cached).
-        draft = authoring.workspace(slug).course
-        path = get_store().media_path(draft, filename) if draft else None
-        max_age = 0
+        data = authoring.draft_media(slug, filename)
+        if data is not None:
+            return send_file(io.BytesIO(data), mimetype=mimetype, max_age=0, conditional=True)
     if path is None:
         abort(404)
-    if max_age and request.args.get("v") == path.name[:12]:
+    max_age = 86400
+    if request.args.get("v") == path.name[:12]:
         max_age = 365 * 86400  # the URL names these exact bytes: they never change under it
     # The bytes of the version shown (a blob named by its hash), never the live folder's file.
-    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     return send_file(path, mimetype=mimetype, max_age=max_age, conditional=True)
 
 

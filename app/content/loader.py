@@ -289,9 +289,7 @@ class _CourseLoader:
                 "y guiones (por ejemplo, cooperativismo-basico)",
             )
         all_files = sorted(self.sources)
-        media = frozenset(
-            rel for rel in all_files if Path(rel).suffix.lower() in MEDIA_EXT and not _hidden(rel)
-        )
+        media = frozenset(rel for rel in all_files if is_media(rel))
         self.version = files_version(self.sources)
         media_hashes = {rel: hashlib.sha256(self.sources[rel]).hexdigest() for rel in media}
         self.media_hashes = media_hashes
@@ -738,6 +736,11 @@ def _container_closed_at(lines: list[str], end: int, markup: str) -> bool:
 
 def _hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
+
+
+def is_media(rel: str) -> bool:
+    """Whether course file REL is served as a file (image, audio, video, captions, PDF...)."""
+    return Path(rel).suffix.lower() in MEDIA_EXT and not _hidden(rel)
 
 
 def load_course(

@@ -264,12 +264,13 @@ class CourseStore:
         return replace(course, status="published") if course.status != "published" else course
 
     def load_files(
-        self, slug: str, files: Mapping[str, bytes]
+        self, slug: str, files: Mapping[str, bytes], version: str | None = None
     ) -> tuple[Course | None, list[Problem]]:
         """Load a course from files in memory (a draft), through the parsed-course caches: the
         last few results in memory (with errors too: a save and the page after it check the same
-        files), then the pickles of good versions."""
-        key = (slug, files_version(files))
+        files), then the pickles of good versions. VERSION, when the caller knows it (a stored
+        revision's), saves hashing every file again."""
+        key = (slug, version or files_version(files))
         with self._lock:
             recent = self._recent.get(key)
             if recent is not None:

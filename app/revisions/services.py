@@ -19,6 +19,7 @@ from app.revisions.models import (
     ContentState,
     CourseBlob,
     CoursePublication,
+    CoursePublishEvent,
     CourseRevision,
     CourseRevisionFile,
 )
@@ -100,17 +101,34 @@ def record_files(
     )
     db.session.add(revision)
     db.session.flush()
-    for rel, data in files.items():
-        db.session.add(
-            CourseRevisionFile(revision_id=revision.id, path=rel, blob_sha256=_keep_blob(data))
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    # Which blobs are stored already: one query on their names, never reading their bytes.
+    stored = set(
+        db.session.scalars(
+            select(CourseBlob.sha256).where(CourseBlob.sha256.in_(set(digests.values())))
         )
+    )
+    for rel, data in files.items():
+        digest = digests[rel]
+        if digest not in stored:  # each distinct file once
+            db.session.add(CourseBlob(sha256=digest, size=len(data), data=data))
+            stored.add(digest)
+        db.session.add(CourseRevisionFile(revision_id=revision.id, path=rel, blob_sha256=digest))
     db.session.flush()
     record("course_revision_recorded", actor=author, target=revision, course=slug)
     return revision, True
 
 
-def publish(revision: CourseRevision, *, actor: User | None = None, note: str = "") -> bool:
-    """Make REVISION the published one of its course; False if it already was."""
+def publish(
+    revision: CourseRevision,
+    *,
+    actor: User | None = None,
+    note: str = "",
+    action: str = "publish",
+) -> bool:
+    """Make REVISION the published one of its course, write it in the course's history
+    (ACTION: "publish", or "rollback" for an older revision published again) and tell every
+    process; False if it already was the published one."""
     publication = db.session.get(CoursePublication, revision.course_slug)
     if publication is not None and publication.revision_id == revision.id:
         return False
@@ -119,7 +137,7 @@ def publish(revision: CourseRevision, *, actor: User | None = None, note: str = 
         db.session.add(publication)
     publication.revision_id = revision.id
     publication.changed_at = utcnow()
-    db.session.flush()
+    _history(revision.course_slug, action, revision, actor, note)
     record(
         "course_published",
         actor=actor,
@@ -128,20 +146,40 @@ def publish(revision: CourseRevision, *, actor: User | None = None, note: str = 
         number=revision.number,
         note=note,
     )
+    announce_publish()
     return True
 
 
 def withdraw(slug: str, *, actor: User | None = None) -> bool:
-    """Stop publishing SLUG (its revisions stay); False if nothing was published."""
+    """Stop publishing SLUG (its revisions stay), write it in the history and tell every
+    process; False if nothing was published."""
     publication = db.session.get(CoursePublication, slug)
     if publication is None or publication.revision_id is None:
         return False
     publication.revision_id = None
     publication.changed_at = utcnow()
-    db.session.flush()
+    _history(slug, "withdraw", None, actor, "")
     record("course_withdrawn", actor=actor, target=slug, target_type="course", course=slug)
     announce_publish()
     return True
+
+
+def _history(
+    slug: str, action: str, revision: CourseRevision | None, actor: User | None, note: str
+) -> None:
+    """One line of the course's history (the workshop's history page)."""
+    label = actor.full_name if actor else (revision.author_label if revision else "")
+    db.session.add(
+        CoursePublishEvent(
+            course_slug=slug,
+            action=action,
+            revision_id=revision.id if revision else None,
+            actor_id=actor.id if actor else None,
+            actor_label=label,
+            note=note[:500],
+        )
+    )
+    db.session.flush()
 
 
 def revision_files(revision: CourseRevision) -> dict[str, bytes]:
@@ -219,10 +257,3 @@ def export_revision(revision: CourseRevision, target: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return folder
-
-
-def _keep_blob(data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    if db.session.get(CourseBlob, digest) is None:
-        db.session.add(CourseBlob(sha256=digest, size=len(data), data=data))
-    return digest

@@ -27,28 +27,12 @@ from app.revisions.models import CourseEditor
 from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
 from tests.browser.keyboard import tab_to, text_is
 from tests.browser.pages import log_in
-from tests.worlds import COURSE, QUIZ, add_person
+from tests.worlds import COURSE, QUIZ, WORKSHOP_LESSON, add_person
 from tests.worlds import LESSON as FIXTURE_LESSON
 
 TALLER = "/formacion/taller"
 LESSON_STEM = "01-pedir-ayuda"
-LESSON = """---
-titulo: "Pedir ayuda"
-minutos: 10
-objetivos:
-  - Pedir ayuda cuando la necesito.
----
-
-Pedir ayuda es parte del trabajo en equipo.
-
-::: lectura-facil
-Pedir ayuda está bien.
-:::
-
-## Fuentes
-
-- [Ley 19.832](https://www.bcn.cl/leychile/navegar?idNorma=215219)
-"""
+LESSON = WORKSHOP_LESSON
 BROKEN = LESSON.replace("minutos: 10", "minutos: diez")  # an error on line 3
 SECOND = LESSON.replace("parte del trabajo", "parte esencial del trabajo")
 FIRST_TEXT = "Pedir ayuda es parte del trabajo en equipo."

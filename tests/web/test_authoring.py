@@ -20,6 +20,7 @@ from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
 from app.revisions.models import CourseDraft, CourseEditor, CourseRevision
 from tests.helpers import FIXTURE_COURSES
+from tests.worlds import WORKSHOP_LESSON
 
 NEW = {
     "title": "Cuidados en la cooperativa",
@@ -65,23 +66,7 @@ def _add_lesson(client, title: str) -> str:
     return response.headers["Location"].rsplit("/", 1)[1]
 
 
-LESSON = """---
-titulo: "Pedir ayuda"
-minutos: 10
-objetivos:
-  - Pedir ayuda cuando la necesito.
----
-
-Pedir ayuda es parte del trabajo en equipo.
-
-::: lectura-facil
-Pedir ayuda está bien.
-:::
-
-## Fuentes
-
-- [Ley 19.832](https://www.bcn.cl/leychile/navegar?idNorma=215219)
-"""
+LESSON = WORKSHOP_LESSON
 
 
 def test_a_new_course_is_a_draft_its_creator_edits(app, author, trainer):
@@ -466,7 +451,7 @@ def test_a_save_built_on_an_old_draft_never_overwrites_a_newer_one(app, author, 
     with app.test_request_context():
         me = db.session.get(User, trainer.id)
         stale = authoring.workspace(SLUG)
-        authoring.change_files(me, SLUG, {**stale.files, "media/a.txt": b"uno\n"}, "uno")
+        authoring.change_files(me, SLUG, stale, {**stale.files, "media/a.txt": b"uno\n"}, "uno")
         db.session.commit()
         late = {**stale.files, "media/b.txt": b"dos\n"}
         with pytest.raises(authoring.SaveRace):
@@ -487,3 +472,12 @@ def test_the_breadcrumbs_mark_only_the_page_shown(client_as, trainer):
 def test_the_course_page_never_shows_a_snippet_from_the_address(author):
     page = author.get(f"{BASE}/?fragmento=Pega+esto").get_data(as_text=True)
     assert "Pega esto" not in page and "Texto para pegar" not in page
+
+
+def test_a_publish_by_folder_sync_is_in_the_history_too(app, client_as, make_user):
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["courses", "sync"])
+        assert result.exit_code == 0, result.output
+    history = client_as(make_user("admin")).get("/formacion/taller/curso-prueba/historial")
+    page = history.get_data(as_text=True)
+    assert "Publicó la versión 1" in page and "carpeta courses/" in page
