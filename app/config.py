@@ -15,6 +15,9 @@ class Config:
     # How often each process looks whether courses were published by another process (seconds;
     # one small query on its own connection; 0 turns it off).
     COURSE_CHECK_SECONDS = 1.0
+    # A course saved in the workshop is checked in a child process stopped after this many
+    # seconds (the check of any allowed course takes well under one; 0 checks in-process).
+    COURSE_CHECK_TIMEOUT = 10.0
     BABEL_DEFAULT_LOCALE = "es_CL"
     BABEL_DEFAULT_TIMEZONE = "America/Santiago"
     LANGUAGES = {"es_CL": "Español", "en": "English"}

@@ -37,6 +37,7 @@ def init_courses(app: Flask) -> None:
         Path(app.config["COURSES_DIR"]),
         cache_dir=Path(app.config["COURSE_CACHE_DIR"]),
         base_url="/cursos/",
+        check_timeout=app.config["COURSE_CHECK_TIMEOUT"] or None,
     )
     store.load()
     with app.app_context():

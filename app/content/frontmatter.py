@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +11,7 @@ import yaml
 
 from .model import EasyReadValidation
 from .problems import Reporter
-from .textutil import norm_key, suggest
+from .textutil import norm_key, shorten, suggest
 
 
 @dataclass
@@ -115,7 +114,26 @@ def parse_front_matter(lines: list[str], display: str, rep: Reporter) -> FrontMa
     return fm
 
 
-_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^:#\s][^:#]*?)\s*:\s+(.*?)\s*$")
+def _split_key(body: str) -> tuple[str, str] | None:
+    key, colon, value = body.partition(":")
+    if not colon or not key or key[0].isspace() or "#" in key or not value[:1].isspace():
+        return None
+    return key.rstrip(), value.strip()
+
+
+def _key_value(text: str) -> tuple[str, str] | None:
+    """A header line's key and value ('- key: value' too), or None.
+
+    String methods, not a regular expression: the pattern this replaces backtracked over runs of
+    spaces (a bad header line of 20,000 spaces took seconds; issue 25)."""
+    body = text.lstrip()
+    if body[:1] == "-" and body[1:2].isspace():
+        found = _split_key(body[1:].lstrip())
+        if found:
+            return found
+    return _split_key(body)
+
+
 _YAML_PREFIX = "error de formato en la cabecera: "
 
 
@@ -150,8 +168,7 @@ def explain_yaml_error(exc: yaml.YAMLError, yaml_lines: list[str]) -> tuple[int,
     index = min(mark.line, len(yaml_lines) - 1) if mark is not None else 0
     index = max(index, 0)
     text = yaml_lines[index] if yaml_lines else ""
-    found = _KEY_VALUE.match(text)
-    key, value = (found.group(1), found.group(2)) if found else ("titulo", "…")
+    key, value = _key_value(text) or ("titulo", "…")
     quoted = f"{key}: {_quote(value)}"
     if "\t" in text or "'\\t'" in problem:
         why = "la línea tiene una tabulación; usa espacios para la sangría, no la tecla Tab"
@@ -167,8 +184,8 @@ def explain_yaml_error(exc: yaml.YAMLError, yaml_lines: list[str]) -> tuple[int,
         )
     elif "could not find expected ':'" in problem:
         why = (
-            f"falta ':' en «{text.strip()}»; cada línea de la cabecera es clave: valor (por "
-            "ejemplo, minutos: 10), y un texto largo va entero en la misma línea"
+            f"falta ':' en «{shorten(text.strip(), 60)}»; cada línea de la cabecera es clave: "
+            "valor (por ejemplo, minutos: 10), y un texto largo va entero en la misma línea"
         )
     elif "quoted scalar" in context:
         why = (

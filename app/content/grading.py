@@ -14,7 +14,9 @@ from .textutil import strip_accents
 
 _SPACES = re.compile(r"\s+")
 # Final punctuation a participant may or may not type: "Siete." == "siete"
-_TRAILING = re.compile(r"[\s.,;:!?¡¿…\"'()«»\-]+$")
+# Starts only where a run of such characters starts (a search from every position inside a long
+# run was quadratic; issue 25).
+_TRAILING = re.compile(r"(?<![\s.,;:!?¡¿…\"'()«»\-])[\s.,;:!?¡¿…\"'()«»\-]++$")
 _LEADING = re.compile(r"^[\s¡¿\"'(«]+")
 
 

@@ -26,7 +26,9 @@ _CUE = (
     r"subrayad[oa]s?|casillas?|circulos?|flechas?|cuadros?|en|de color)"
 )
 _COLOUR_CUE = re.compile(rf"\b{_CUE}\s+(?:de\s+color\s+)?{_COLOUR}\b")
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
+# Only at the start of a run of marks: trying every position inside a run of 100,000 dots made
+# the search quadratic (issue 25).
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++(?=\s|$)")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]")

@@ -50,9 +50,10 @@ from .quiz_parser import parse_easy_wording, parse_quiz, valid_quiz_id
 from .renderer import (
     MEDIA_EXT,
     PageContext,
+    PageTooComplex,
     SectionIndex,
     container_name,
-    parse,
+    parse_checked,
     render_page,
 )
 from .source import decode_source
@@ -297,11 +298,16 @@ class _CourseLoader:
         self.language = "es-CL"
         lessons = self._discover(all_files)
         self.lesson_slugs = frozenset(lf.slug for lf in lessons)
-        course_meta, intro_html = self._course_file()
+        try:
+            course_meta, intro_html = self._course_file()
+        except PageTooComplex:
+            course_meta, intro_html = {}, ""  # reported at its line
         built = []
         for lesson_file in lessons:
             try:
                 lesson = self._lesson(lesson_file)
+            except PageTooComplex:
+                lesson = None  # reported at its line; rendering the rest would be slow
             except Exception as exc:  # noqa: BLE001 - a bad file must never stop the load
                 self.rep.error(
                     self.display(lesson_file.path),
@@ -560,7 +566,7 @@ class _CourseLoader:
             return []  # most files have none: parse them once, in render_page
         found: list[tuple[int, int, list[Block]]] = []
         seen: dict[str, int] = {}
-        tokens = parse(lines)
+        tokens = parse_checked(lines, ctx)
         for tok in tokens:
             if tok.type != "container_generic_open" or tok.level != 0 or not tok.map:
                 continue

@@ -12,14 +12,17 @@ from .frontmatter import parse_bool, v_attempts, v_percent, v_positive_int
 from .grading import normalize_text_answer
 from .model import Option, Question, QuestionKind, Quiz
 from .renderer import PageContext, render_inline
-from .textutil import norm_key, suggest
+from .textutil import norm_key, shorten, suggest
 
-_HEADING = re.compile(r"^\s{0,3}(#{2,6})\s+(.*?)\s*#*\s*$")
-_OPTION = re.compile(r"^\s{0,3}[-*+]\s+\[([ xX])\]\s*(.*?)\s*$")
+# These patterns see lines without trailing whitespace (_read strips it), so each ends in a plain
+# (.*)$: a lazy (.*?)\s*$ tried every split of a run of spaces and made a long line quadratic
+# (cubic for a heading's \s*#*\s*$; issue 25). A heading's closing #s are stripped in _title.
+_HEADING = re.compile(r"^\s{0,3}(#{2,6})\s+(.*)$")
+_OPTION = re.compile(r"^\s{0,3}[-*+]\s+\[([ xX])\]\s*(.*)$")
 _BAD_OPTION = re.compile(r"^\s{0,3}[-*+]\s+(\[.?.?\])?")
-_FEEDBACK = re.compile(r"^\s*>\s?(.*?)\s*$")
-_ITEM = re.compile(r"^\s{0,3}(\d{1,3})[.)]\s+(.*?)\s*$")
-_META = re.compile(r"^\s*([^\W\d_][^\W\d_ ]{1,24}(?: [^\W\d_]{1,24})?)\s*:\s*(.*?)\s*$")
+_FEEDBACK = re.compile(r"^\s*>\s?(.*)$")
+_ITEM = re.compile(r"^\s{0,3}(\d{1,3})[.)]\s+(.*)$")
+_META = re.compile(r"^\s*([^\W\d_][^\W\d_ ]{1,24}(?: [^\W\d_]{1,24})?)\s*:\s*(.*)$")
 QUIZ_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 QUESTION_KEYS = ("tipo", "pista", "retroalimentacion", "puntos", "respuesta")
@@ -136,7 +139,7 @@ def _read(
             continue
         heading = _HEADING.match(text)
         if heading:
-            current = _Draft(lineno, heading.group(2))
+            current = _Draft(lineno, _title(heading.group(2)))
             drafts.append(current)
             if not current.title:
                 ctx.error(
@@ -164,10 +167,13 @@ def _read(
     return block_settings, drafts
 
 
+def _title(text: str) -> str:
+    """A question heading's text without its closing #s and the spaces around them."""
+    return text.rstrip("#").rstrip()
+
+
 def _unrecognised(ctx: PageContext, lineno: int, text: str) -> None:
-    shown = text.strip()
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
+    shown = shorten(text.strip(), 40)
     ctx.error(
         lineno,
         "quiz-syntax",

@@ -18,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 
 from . import lint
 from .langtags import valid_lang
+from .limits import token_problem
 from .model import Block, HtmlBlock, QuizBlock
 from .problems import Reporter
 from .sanitize import clean_html, clean_inline
@@ -80,6 +81,37 @@ class SectionLink:
     target: str = ""  # the file name as written in the link; "" for a link within the page
 
 
+class HeadingIds:
+    """The section ids handed out on one page (and its easy-read version), each unique.
+
+    A repeated title gets -2, -3...; the next number to try is remembered per title, so 10,000
+    identical headings cost 10,000 steps, not 50 million (issue 25)."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, hid: object) -> bool:
+        return hid in self.taken
+
+    def take(self, base: str) -> str:
+        n = self._next.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._next[base] = n
+        self.taken.add(candidate)
+        return candidate
+
+
+# A missing section's message names the closest id; comparing is quadratic in the ids' length,
+# so only this many ids (of this length) are compared, for this many links of a course.
+CLOSEST_MAX_IDS = 200
+CLOSEST_MAX_CHARS = 80
+CLOSEST_MAX_LINKS = 50
+
+
 @dataclass
 class SectionIndex:
     """Heading ids of every page of a course and the section links that point at them."""
@@ -92,25 +124,36 @@ class SectionIndex:
 
     def check(self, rep: Reporter) -> None:
         """Report every link to a section id that its page does not have."""
+        known = {page: set(ids) for page, ids in self.ids.items()}
+        missing = 0
         for link in self.links:
-            ids = self.ids.get(link.page, [])
-            if link.fragment in ids:
+            if link.fragment in known.get(link.page, ()):
                 continue
-            rep.error(link.display, link.line, "link-missing-section", _missing_section(link, ids))
+            ids = self.ids.get(link.page, [])
+            missing += 1
+            message = _missing_section(link, ids, closest=missing <= CLOSEST_MAX_LINKS)
+            rep.error(link.display, link.line, "link-missing-section", message)
 
 
-def _missing_section(link: SectionLink, ids: list[str]) -> str:
+def _closest(fragment: str, ids: list[str]) -> list[str]:
+    """The id most like FRAGMENT, compared on bounded prefixes of bounded many ids."""
+    shortened = {hid[:CLOSEST_MAX_CHARS]: hid for hid in reversed(ids[:CLOSEST_MAX_IDS])}
+    found = difflib.get_close_matches(fragment[:CLOSEST_MAX_CHARS], list(shortened), n=1, cutoff=0)
+    return [shortened[found[0]]] if found else []
+
+
+def _missing_section(link: SectionLink, ids: list[str], *, closest: bool = True) -> str:
     where = link.target or "esta lección"
     message = f"el enlace lleva a la sección '#{link.fragment}', que no existe en {where}; "
     if not ids:
         return message + (
             f"{where} no tiene títulos de sección (##): enlaza la lección sin '#{link.fragment}'"
         )
-    closest = difflib.get_close_matches(link.fragment, ids, n=1, cutoff=0)
-    ordered = closest + [hid for hid in ids if hid not in closest]
+    nearest = _closest(link.fragment, ids) if closest else []
+    ordered = nearest + [hid for hid in ids[: SECTION_IDS_SHOWN + 1] if hid not in nearest]
     shown = ", ".join(f"#{hid}" for hid in ordered[:SECTION_IDS_SHOWN])
-    if len(ordered) > SECTION_IDS_SHOWN:
-        shown += f" y {len(ordered) - SECTION_IDS_SHOWN} más"
+    if len(ids) > SECTION_IDS_SHOWN:
+        shown += f" y {len(ids) - SECTION_IDS_SHOWN} más"
     return message + (
         f"usa una de sus secciones: {shown} (el id es c- y el título en minúsculas, sin tildes "
         "y con guiones)"
@@ -131,7 +174,7 @@ class PageContext:
     file_hashes: Mapping[str, str] = field(default_factory=dict)
     lesson_slugs: frozenset[str] = frozenset()
     language: str = "es-CL"
-    heading_ids: set[str] = field(default_factory=set)
+    heading_ids: HeadingIds = field(default_factory=HeadingIds)
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     last_level: int = 1
     media_counter: int = 0
@@ -160,12 +203,7 @@ class PageContext:
         return f"{self.base_url}{self.course_slug}/{slug}" + (f"#{fragment}" if fragment else "")
 
     def unique_id(self, text: str) -> str:
-        base = "c-" + slugify(text)
-        candidate, n = base, 1
-        while candidate in self.heading_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.heading_ids.add(candidate)
+        candidate = self.heading_ids.take("c-" + slugify(text))
         self.sections.add_id(page_key(self.display), candidate)
         return candidate
 
@@ -801,11 +839,25 @@ def _render_tokens(tokens: list[Token], ctx: PageContext) -> str:
     return clean_html(MD.renderer.render(tokens, MD.options, {"ctx": ctx}))
 
 
+class PageTooComplex(Exception):
+    """A page passed a limit on its parsed tokens; the problem is already reported."""
+
+
+def parse_checked(lines: list[str], ctx: PageContext) -> list[Token]:
+    """parse(LINES), refused (reported at its line, then PageTooComplex) past the token limits."""
+    tokens = parse(lines)
+    problem = token_problem(tokens)
+    if problem is not None:
+        ctx.error(*problem)
+        raise PageTooComplex(problem[1])
+    return tokens
+
+
 def render_page(
     lines: list[str], ctx: PageContext, *, allow_easy_read: bool = True
 ) -> RenderedPage:
     """Render a whole page body (front matter lines already blanked)."""
-    tokens = parse(lines)
+    tokens = parse_checked(lines, ctx)
     return render_tokens(tokens, lines, ctx, allow_easy_read=allow_easy_read)
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .bounded import load_course_files_bounded
 from .loader import (
     course_folders,
     course_version,
@@ -60,8 +61,12 @@ class CourseStore:
         base_url: str = "/cursos/",
         *,
         workers: int | None = None,
+        check_timeout: float | None = None,
     ) -> None:
         self.source_dir = Path(source_dir)
+        # Drafts (load_files) are checked in a child process stopped after this many seconds;
+        # None checks them in this process, unbounded (the command line, tests of the engine).
+        self.check_timeout = check_timeout
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.base_url = base_url
         self.workers = workers  # processes for parsing many courses; None = one per CPU
@@ -278,7 +283,12 @@ class CourseStore:
                 return recent[0], list(recent[1])
         result = self._read_cache(*key)
         if result is None:
-            course, found = load_course_files(slug, files, base_url=self.base_url)
+            if self.check_timeout is None:
+                course, found = load_course_files(slug, files, base_url=self.base_url)
+            else:
+                course, found = load_course_files_bounded(
+                    slug, files, base_url=self.base_url, timeout=self.check_timeout
+                )
             if course is not None:
                 self._write_cache(course, found)
                 self._keep_media_bytes(course, files)

@@ -53,3 +53,8 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 def plain_words(text: str) -> list[str]:
     """Split text into words (for sentence length checks)."""
     return _WORDS.findall(text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """TEXT cut to LIMIT characters, with "..." when it was longer (quotes in messages)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -120,5 +120,5 @@ def test_an_oversized_lesson_is_refused_at_the_line_where_it_goes_over(tmp_path)
     lines = (folder / "02-largo.md").read_text(encoding="utf-8").splitlines()
     assert sum(len(line) + 1 for line in lines[: problem.line]) > MAX_FILE_CHARS
     assert sum(len(line) + 1 for line in lines[: problem.line - 1]) <= MAX_FILE_CHARS
-    assert "200.000 caracteres" in problem.message
+    assert "60.000 caracteres" in problem.message
     assert "divídelo" in problem.message
