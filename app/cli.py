@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
 from app.content import check_paths, format_problems
+from app.content.cli import run_quiz_cues
 from app.content.loader import course_folders, course_version
 from app.content.model import Course, Problem
 from app.content.narration import narrate_lesson
@@ -40,6 +41,17 @@ def courses_check(paths: tuple[Path, ...], fmt: str) -> None:
         sys.exit(1)
 
 
+@courses_cli.command("quiz-cues")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def courses_quiz_cues(paths: tuple[Path, ...]) -> None:
+    """Cuánto acierta en las pruebas quien elige solo por la forma de las opciones, por curso."""
+    targets = [str(p) for p in paths] or [str(current_app.config["COURSES_DIR"])]
+    output, code = run_quiz_cues(targets)
+    click.echo(output)
+    if code:
+        sys.exit(code)
+
+
 @courses_cli.command("sync")
 def courses_sync() -> None:
     """Publica los cursos: uno con errores sigue mostrando su última versión buena."""
@@ -60,9 +72,10 @@ def courses_sync() -> None:
             numbers[slug] = revision.number
     announce_publish()  # running servers reload what changed within about a second
     db.session.commit()
+    store = get_store()  # serves what was just published (and what the workshop published)
     problems = store.problems
     for slug in sorted(set(folders) | {c.slug for c in store.all()}):
-        line = sync_line(slug, store.folder_course(slug), problems)
+        line = sync_line(slug, store.folder_course(slug), problems, served=store.get(slug))
         if slug in numbers:
             line += f" · revisión {numbers[slug]} guardada"
         click.echo(line)
@@ -105,23 +118,44 @@ def courses_export(slug: str, target: Path, number: int | None) -> None:
     click.echo(f"{slug}: revisión {revision.number} (versión {revision.version}) en {folder}")
 
 
-def sync_line(slug: str, course: Course | None, problems: tuple[Problem, ...]) -> str:
-    """What `flask courses sync` did with one course, in one line a trainer can act on."""
+def sync_line(
+    slug: str,
+    course: Course | None,
+    problems: tuple[Problem, ...],
+    *,
+    served: Course | None = None,
+) -> str:
+    """What `flask courses sync` did with one course, in one line a trainer can act on.
+
+    COURSE is the last good version of its folder (None: no folder, or none that loaded);
+    SERVED is what participants see now, which the workshop may have published instead (a
+    course made in the browser has no folder at all) or withdrawn.
+    """
     errors = sum(1 for p in problems if p.severity == "error" and p.path.split("/")[0] == slug)
-    if course is None:
+    shown = served or course
+    if shown is None:
         return (
             f"{slug}: NO publicado: tiene {plural(errors, 'error', 'errores')} y no hay una "
             "versión anterior buena, así que no se muestra"
         )
-    served = f"versión {course.version}, {plural(len(course.lessons), 'lección', 'lecciones')}"
+    described = f"versión {shown.version}, {plural(len(shown.lessons), 'lección', 'lecciones')}"
     if errors:
         return (
             f"{slug}: NO publicado: tiene {plural(errors, 'error', 'errores')}; se sigue "
-            f"mostrando la última versión buena ({served})"
+            f"mostrando la última versión buena ({described})"
         )
-    if course.status == "draft":
-        return f"{slug}: borrador, solo lo ven las personas formadoras ({served})"
-    return f"{slug}: publicado ({served})"
+    if served is None:
+        return f"{slug}: retirado en el taller, no se muestra (su carpeta no tiene errores)"
+    if shown.status == "draft":
+        return f"{slug}: borrador, solo lo ven las personas formadoras ({described})"
+    if course is None:
+        return f"{slug}: publicado desde el taller, sin carpeta en courses/ ({described})"
+    if course.version != shown.version:
+        return (
+            f"{slug}: publicado desde el taller ({described}); la versión {course.version} de "
+            "su carpeta no se publicó porque no cambió desde que se guardó"
+        )
+    return f"{slug}: publicado ({described})"
 
 
 @courses_cli.command("narrate")

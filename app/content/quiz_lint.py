@@ -1,6 +1,7 @@
 """Warnings on a course's quizzes as a whole: answers a test-wise guess gets right.
 
-A participant who always picks the longest option, or always answers "Falso", should not pass.
+A participant who picks options by their form (the shortest, the one without «siempre»), or
+always answers "Falso", should not pass.
 These checks look at every quiz of a course together, so they run once the course is loaded.
 """
 
@@ -12,35 +13,20 @@ from collections.abc import Iterable
 
 from .model import Question, Quiz
 from .problems import Reporter
+from .quiz_cues import (
+    MAX_EXCESS,
+    content_words,
+    course_figures,
+    describe_cues,
+    has_easy_read,
+    percent,
+)
 from .textutil import strip_accents
 
-LONGEST_MAX_SHARE = 1 / 3  # correct option strictly the longest in more than this share: warn
 TRUE_SHARE_RANGE = (0.4, 0.6)  # share of true/false questions whose answer is "Verdadero"
 
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"[^\W_]+")
-# Words that say nothing about the answer (articles, prepositions, pronouns, common verbs).
-_STOPWORDS_TEXT = """
-    a al algo ante como con cual cuando de del desde donde el ella ellas ellos en entre era es
-    esa esas ese eso esos esta estan estas este esto estos fue ha hay la las le les lo los mas
-    me mi muy ni no nos o otra otro para pero por que se sea segun ser si sin sobre son su sus
-    tambien te tiene tu un una uno unos unas y ya
-    """
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
-def _words(text: str) -> set[str]:
-    """The content words of TEXT: lowercase, without accents, stop words and a plural -s."""
-    out = set()
-    for word in _WORD.findall(strip_accents(text).lower()):
-        if word in STOPWORDS or (len(word) < 3 and not word.isdigit()):
-            continue
-        if len(word) > 4 and word.endswith("es") and word[-3] in "nrldzj":
-            word = word[:-2]  # organizaciones -> organizacion, mujeres -> mujer
-        elif len(word) > 3 and word.endswith("s"):
-            word = word[:-1]  # clientes -> cliente
-        out.add(word)
-    return out
+_words = content_words  # the content words of a text (see quiz_cues)
 
 
 def _plain(fragment: str) -> str:
@@ -63,13 +49,6 @@ def _gives_away(question: Question) -> bool:
     return any(words and words <= hint for words in right)
 
 
-def _strictly_longest_is_correct(question: Question) -> bool:
-    lengths = [(len(o.text.strip()), o.correct) for o in question.options]
-    right = [n for n, correct in lengths if correct]
-    wrong = [n for n, correct in lengths if not correct]
-    return bool(right and wrong) and right[0] > max(wrong)
-
-
 def _is_true(question: Question) -> bool:
     answer = next((o for o in question.options if o.correct), None)
     return answer is not None and strip_accents(answer.text).strip().lower() == "verdadero"
@@ -77,18 +56,26 @@ def _is_true(question: Question) -> bool:
 
 def check_quizzes(quizzes: Iterable[Quiz], rep: Reporter) -> None:
     """Warn about answer patterns across all the quizzes of one course."""
+    quizzes = list(quizzes)
     located = [(quiz.path, q) for quiz in quizzes for q in quiz.questions]
-    single = [(path, q) for path, q in located if q.kind == "single"]
-    longest = [(path, q) for path, q in single if _strictly_longest_is_correct(q)]
-    if single and len(longest) > len(single) * LONGEST_MAX_SHARE:
-        for path, q in longest:
+    for easy in (False, True) if has_easy_read(quizzes) else (False,):
+        figures = course_figures(quizzes, easy)
+        if figures.warns:
             rep.warning(
-                path,
-                q.line,
-                "quiz-longest-correct",
-                f"la respuesta correcta es la opción más larga en {len(longest)} de "
-                f"{len(single)} preguntas de una respuesta de este curso (más de un tercio): "
-                "quien elige siempre la más larga acierta; escribe opciones de largo parecido",
+                figures.first_path,
+                figures.first_line,
+                "quiz-form-cues",
+                ("en la versión de lectura fácil de las pruebas, " if easy else "")
+                + "quien no leyó el curso y elige solo por la forma de las opciones acierta en "
+                f"promedio {percent(figures.reader)} de las {figures.questions} preguntas de una "
+                f"respuesta de este curso; al azar acertaría {percent(figures.chance)} "
+                f"({round(figures.excess * 100)} puntos más; el máximo es "
+                f"{round(MAX_EXCESS * 100)}). Le basta {describe_cues(figures)}; esta pregunta "
+                "es la primera que acierta así. Reescribe las opciones incorrectas: errores "
+                "creíbles con el mismo largo, tono y gramática que la correcta; palabras "
+                "absolutas («siempre», «nunca», «solo») y matices («puede», «en general») tanto "
+                "en correctas como en incorrectas; que las palabras de la pregunta no se repitan "
+                "solo en la correcta (las cifras de cada curso: flask courses quiz-cues)",
             )
     true_false = [(path, q) for path, q in located if q.kind == "true_false"]
     if true_false:

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from app.content import display_order, format_problems, grade_question
+from app.content import display_order, grade_question
 from app.content.model import Option, Question
 
 from .helpers import COURSE_MD, find, lesson, only
@@ -84,41 +84,8 @@ def _quiz(*questions: str) -> str:
     return "\n## Prueba\n\n::: prueba\n" + "\n".join(questions) + ":::\n"
 
 
-LONG_RIGHT = """### ¿Quién decide en una cooperativa? {n}
-- [ ] El gerente
-- [x] La asamblea de todas las personas socias
-- [ ] Nadie
-"""
-EVEN = """### ¿Quién aprueba el balance? {n}
-- [ ] La persona que administra
-- [x] La asamblea general
-- [ ] La municipalidad
-"""
-
-
-def test_correct_option_longest_in_more_than_a_third_warns_at_each_such_question(build):
-    questions = [LONG_RIGHT.format(n=1), LONG_RIGHT.format(n=2), EVEN.format(n=3)]
-    _course, problems = build.load({"01-a.md": lesson(_quiz(*questions))})
-    warnings = find(problems, "quiz-longest-correct")
-    assert [(p.path, p.line, p.severity) for p in warnings] == [
-        ("curso/01-a.md", 11, "warning"),
-        ("curso/01-a.md", 16, "warning"),
-    ]
-    assert "la opción más larga en 2 de 3 preguntas" in warnings[0].message
-    text = format_problems(problems)
-    assert "curso/01-a.md:11: warning: la respuesta correcta es la opción más larga" in text
-
-
-def test_correct_option_longest_in_a_third_or_less_is_fine(build):
-    questions = [LONG_RIGHT.format(n=1), EVEN.format(n=2), EVEN.format(n=3)]
-    _course, problems = build.load({"01-a.md": lesson(_quiz(*questions))})
-    assert find(problems, "quiz-longest-correct") == []
-
-
-def test_a_tie_for_the_longest_option_does_not_count(build):
-    tie = "### ¿Cuántos? {n}\n- [ ] Cinco\n- [x] Siete\n- [ ] Diez\n"
-    _course, problems = build.load({"01-a.md": lesson(_quiz(tie.format(n=1), tie.format(n=2)))})
-    assert find(problems, "quiz-longest-correct") == []
+# The per-question "longest option" warning gave way to the course's quiz-cue figures (issue 24):
+# see test_quiz_cues.py.
 
 
 def _tf(n: int, true: bool) -> str:
