@@ -20,11 +20,12 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.services import create_user, set_disability
+from app.authoring import services as authoring
 from app.authoring.services import add_editor
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
-from app.content.textutil import fold
+from app.content.textutil import fold, slugify
 from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
@@ -122,6 +123,7 @@ def create_demo_data() -> list[str]:
     network = _ensure_network()
     accounts = _demo_accounts(network)
     built = _build_people(network, accounts) if not _people_exist() else None
+    _demo_course_request(accounts["users"]["trainer"])
     db.session.commit()
     lines = [
         f"Demo data ready: {len(network.municipalities)} municipalities, "
@@ -174,6 +176,48 @@ def _demo_accounts(network: _Network) -> dict:
         users[role] = user
         printed.append((role, username, password))
     return {"users": users, "printed": printed}
+
+
+DEMO_REQUEST_TITLE = "Ferias y ventas en comunidad"
+DEMO_REQUEST_LESSON = """---
+titulo: "Preparar la feria"
+minutos: 15
+objetivos:
+  - Preparar el puesto de la cooperativa en una feria.
+---
+
+Una feria es una buena ocasión para vender y para contar qué hace la cooperativa.
+
+::: lectura-facil
+En una feria vendemos y contamos quiénes somos.
+:::
+
+## Fuentes
+
+- Experiencia de los equipos de la incubadora.
+"""
+
+
+def _demo_course_request(trainer: User) -> None:
+    """A course the demo trainer wrote in the workshop, waiting for an admin's approval (the
+    admin's review queue has something to show); made once."""
+    slug = slugify(DEMO_REQUEST_TITLE)
+    if authoring.course_exists(slug):
+        return
+    made = authoring.create_course(
+        trainer,
+        title=DEMO_REQUEST_TITLE,
+        summary="Cómo preparar y atender un puesto de la cooperativa en una feria.",
+        audience="Grupos preasociativos y cooperativas",
+        hours=3.0,
+        level="inicial",
+        licence="CC BY-SA 4.0",
+        authors=[trainer.full_name],
+    )
+    ws = authoring.workspace(made)
+    files = {**ws.files, "01-preparar-la-feria.md": DEMO_REQUEST_LESSON.encode()}
+    authoring.change_files(trainer, made, ws, files, "Primera lección")
+    authoring.publish_draft(trainer, made, "Primera versión del curso")
 
 
 def _edited_courses() -> list[Course]:

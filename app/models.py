@@ -13,6 +13,7 @@ from app.revisions.models import (
     CourseEditor,
     CoursePublication,
     CoursePublishEvent,
+    CourseReview,
     CourseRevision,
     CourseRevisionFile,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "CoursePublication",
     "CourseRevision",
     "CourseRevisionFile",
+    "CourseReview",
     "ContentState",
     "Enrollment",
     "Group",

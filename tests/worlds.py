@@ -274,6 +274,7 @@ def build_scenario() -> Scenario:
     s.ids.update(participant=participant.id)  # orgs: trainer/coordinator participant pages
     _add_certificates(s, muni, group)
     _add_workshop_history(s.users["trainer"])
+    _add_course_request(s, s.users["trainer"])
     db.session.commit()
     return s
 
@@ -292,6 +293,25 @@ def _add_workshop_history(trainer: User) -> None:
     authoring.change_files(
         trainer, COURSE, draft, {**files, lesson: changed.encode()}, "Un párrafo"
     )
+
+
+def _add_course_request(s: Scenario, trainer: User) -> None:
+    """A course the trainer made in the workshop, whose first publication waits for an admin
+    (the admin's review page)."""
+    slug = authoring.create_course(
+        trainer,
+        title="Curso nuevo del taller",
+        summary="Un curso que espera aprobación.",
+        audience="Grupos preasociativos",
+        hours=2.0,
+        level="inicial",
+        licence="CC BY-SA 4.0",
+        authors=["Persona trainer de prueba"],
+    )
+    ws = authoring.workspace(slug)
+    files = {**ws.files, "01-pedir-ayuda.md": WORKSHOP_LESSON.encode()}
+    authoring.change_files(trainer, slug, ws, files, "Primera lección")
+    s.ids["course_review"] = authoring.publish_draft(trainer, slug, "Primera versión").review.id
 
 
 def build_detached_scenario(app) -> Scenario:

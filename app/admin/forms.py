@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -75,4 +82,17 @@ class UserForm(FlaskForm):
             "Para facilitadores: una o más. Para coordinación: exactamente una. "
             "Los demás roles no llevan comuna."
         ),
+    )
+
+
+class SendBackForm(FlaskForm):
+    """Send a course's publication request back to its editors, saying what to change."""
+
+    note = TextAreaField(
+        _l("Qué debe cambiar el equipo del curso"),
+        validators=[
+            DataRequired(_l("Escribe qué debe cambiar el equipo del curso.")),
+            Length(max=500, message=_l("La nota puede tener como máximo 500 caracteres.")),
+        ],
+        description=_l("Lo verá el equipo de edición del curso en el taller."),
     )

@@ -11,6 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Group, Membership, Municipality, StaffAssignment
+from app.revisions.models import CourseReview
 
 
 def overview_counts() -> dict[str, int]:
@@ -18,6 +19,9 @@ def overview_counts() -> dict[str, int]:
         "municipalities": db.session.scalar(select(func.count(Municipality.id))),
         "groups": db.session.scalar(select(func.count(Group.id))),
         "users": db.session.scalar(select(func.count(User.id))),
+        "course_reviews": db.session.scalar(
+            select(func.count(CourseReview.id)).where(CourseReview.status == "pending")
+        ),
     }
 
 

@@ -1,4 +1,5 @@
-"""Admin screens: municipalities, groups, users and roles."""
+"""Admin screens: municipalities, groups, users and roles, and the courses waiting for
+approval."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import User
 from app.admin import bp
 from app.admin import services as admin
-from app.admin.forms import GroupForm, MunicipalityForm, UserForm
-from app.errors import DomainError
+from app.admin.forms import GroupForm, MunicipalityForm, SendBackForm, UserForm
+from app.authoring import reviews
+from app.authoring.diff import compare
+from app.certificates.services import NETWORK_NAME
+from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import GROUP_KIND_LABELS, Group, Municipality
@@ -229,3 +233,73 @@ def set_user_active(user_id: int):
             "success",
         )
     return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
+# --- Course publication requests ----------------------------------------------------------------
+
+
+@bp.route("/cursos/aprobaciones")
+@roles_required("admin")
+def course_reviews():
+    return render_template("admin/course_reviews.html", items=reviews.pending())
+
+
+def _review_page(review_id: int, form: SendBackForm | None = None, status: int = 200):
+    try:
+        page = reviews.review_page(review_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "admin/course_review.html",
+        page=page,
+        form=form or SendBackForm(formdata=None),
+        approve_form=ConfirmForm(),
+        diffs=compare(page.old_files, page.new_files),
+        network_name=NETWORK_NAME,
+    ), status
+
+
+@bp.route("/cursos/aprobaciones/<int:review_id>")
+@roles_required("admin")
+def course_review(review_id: int):
+    return _review_page(review_id)
+
+
+@bp.route("/cursos/aprobaciones/<int:review_id>/aprobar", methods=["POST"])
+@roles_required("admin")
+def approve_course(review_id: int):
+    back = url_for("admin.course_review", review_id=review_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("El formulario caducó. Inténtalo otra vez."), "error")
+        return redirect(back)
+    try:
+        review = reviews.approve(_me(), review_id)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return refused(exc, back)
+    flash(
+        _("Aprobaste y publicaste el curso %(slug)s.", slug=review.course_slug),
+        "success",
+    )
+    return redirect(url_for("admin.course_reviews"))
+
+
+@bp.route("/cursos/aprobaciones/<int:review_id>/devolver", methods=["POST"])
+@roles_required("admin")
+def send_back_course(review_id: int):
+    form = SendBackForm()
+    if form.validate_on_submit():
+        try:
+            review = reviews.send_back(_me(), review_id, form.note.data)
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(
+                _("Devolviste la solicitud de %(slug)s con tu nota.", slug=review.course_slug),
+                "success",
+            )
+            return redirect(url_for("admin.course_reviews"))
+    return _review_page(review_id, form, 400)

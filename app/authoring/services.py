@@ -6,6 +6,7 @@ Nothing here commits: the request's unit of work does (app.web.unit_of_work).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.audit.services import record
 from app.authoring import files as course_files
+from app.authoring import reviews
 from app.content.frontmatter import parse_front_matter
 from app.content.loader import (
     COURSE_SLUG,
@@ -38,6 +40,7 @@ from app.revisions.models import (
     CourseDraft,
     CourseEditor,
     CoursePublishEvent,
+    CourseReview,
     CourseRevision,
     CourseRevisionFile,
 )
@@ -311,11 +314,14 @@ def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tup
     edits. Returns (slug, created)."""
     slug = folder_name if COURSE_SLUG.match(folder_name or "") else ""
     if slug and course_exists(slug):
-        require_editor(actor, slug)
-        _save(actor, slug, files, note=_("Curso subido en .zip"))
-        return slug, False
-    if not slug:
-        slug = _free_slug(_title_of(files) or "curso")
+        if can_edit(actor, slug):
+            _save(actor, slug, files, note=_("Curso subido en .zip"))
+            return slug, False
+        if get_store().get(slug) is not None:  # a course everyone sees: say it is someone else's
+            raise NotFound(_("No encontramos ese curso."))
+    # Another team's hidden draft in the way is never mentioned: this course gets an address of
+    # its own, as any taken address does (issue 25).
+    slug = _free_slug(slug or _title_of(files) or "curso")
     _new_course(actor, slug, files, note=_("Curso subido en .zip"))
     return slug, True
 
@@ -351,8 +357,25 @@ def change_files(
     _save(actor, slug, files, note=note, base=base)
 
 
-def publish_draft(actor: User, slug: str, note: str) -> CourseRevision:
-    """Publish the draft of SLUG: only with 0 errors and a change note."""
+@dataclass(frozen=True)
+class Published:
+    """What a publish did: REVISION went live, or waits for an admin's approval (REVIEW)."""
+
+    revision: CourseRevision
+    review: CourseReview | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.review is None
+
+
+def publish_draft(
+    actor: User, slug: str, note: str, *, expected_revision_id: int | None = None
+) -> Published:
+    """Publish the draft of SLUG: only with 0 errors and a change note. A first publication,
+    or a change of the title, hours or certificate settings, becomes a request for an admin's
+    approval instead (app.authoring.reviews). EXPECTED_REVISION_ID, when given, is the draft
+    the person reviewed: if a save moved the draft since, nothing is published."""
     note = " ".join(note.split())
     if not note:
         raise DomainError(_("Escribe en pocas palabras qué cambió."), field="note")
@@ -360,22 +383,38 @@ def publish_draft(actor: User, slug: str, note: str) -> CourseRevision:
         raise DomainError(
             _("La nota es muy larga (máximo %(n)s caracteres).", n=MAX_NOTE), field="note"
         )
-    current = workspace(slug)
-    if not current.is_draft:
+    # Serialise with other publishes and approvals of SLUG, and read the draft as it is now.
+    revision_id = revisions.lock_draft(slug)
+    if revision_id is None:
         raise DomainError(_("No hay cambios sin publicar."))
-    if current.errors or current.course is None:
+    if expected_revision_id and expected_revision_id != revision_id:
+        raise DomainError(
+            _(
+                "Alguien guardó el borrador mientras revisabas los cambios. Revísalos otra vez "
+                "antes de publicar."
+            ),
+            field="note",
+        )
+    revision = db.session.get(CourseRevision, revision_id)
+    course, problems = get_store().load_files(
+        slug, revisions.revision_files(revision), revision.version
+    )
+    if course is None or any(p.severity == "error" for p in problems):
         raise DomainError(
             _("El borrador tiene errores: corrígelos antes de publicar."), field="note"
         )
-    revision = current.revision
+    if reviews.needs_review(actor, slug, course):
+        return Published(revision, reviews.request_review(actor, slug, revision, note))
+    reviews.supersede(slug)  # a waiting request is replaced by what goes live now
     revisions.publish(revision, actor=actor, note=note)
-    db.session.delete(db.session.get(CourseDraft, slug))
+    revisions.drop_draft(slug, revision.id)
     db.session.flush()
-    return revision
+    return Published(revision)
 
 
-def return_to(actor: User, slug: str, number: int) -> CourseRevision:
-    """Publish revision NUMBER of SLUG again ("volver a esta versión")."""
+def return_to(actor: User, slug: str, number: int) -> Published:
+    """Publish revision NUMBER of SLUG again ("volver a esta versión"); one that changes the
+    title, hours or certificate settings waits for an admin's approval like any publish."""
     revision = revision_by_number(slug, number)
     course, _problems = get_store().load_files(
         slug, revisions.revision_files(revision), revision.version
@@ -387,10 +426,17 @@ def return_to(actor: User, slug: str, number: int) -> CourseRevision:
                 "corrige el borrador y publícalo."
             )
         )
+    published = revisions.published_revision(slug)
+    if published is not None and published.id == revision.id:
+        raise DomainError(_("Esa versión ya es la publicada."))
     note = _("Vuelta a la versión %(n)s", n=number)
+    revisions.lock_draft(slug)
+    if reviews.needs_review(actor, slug, course):
+        return Published(revision, reviews.request_review(actor, slug, revision, note))
+    reviews.supersede(slug)
     if not revisions.publish(revision, actor=actor, note=note, action="rollback"):
         raise DomainError(_("Esa versión ya es la publicada."))
-    return revision
+    return Published(revision)
 
 
 def withdraw(actor: User, slug: str) -> None:
@@ -406,6 +452,7 @@ def discard_draft(actor: User, slug: str) -> None:
     if revisions.published_revision(slug) is None:
         raise DomainError(_("Este curso nunca se publicó: su borrador es todo lo que hay."))
     db.session.delete(draft)
+    reviews.supersede(slug)  # nothing of the discarded draft waits for approval any more
     db.session.flush()
     record("course_draft_discarded", actor=actor, target=slug, target_type="course", course=slug)
 
@@ -491,9 +538,11 @@ def _free_slug(title: str) -> str:
     if base == "seccion":
         base = "curso"
     taken = known_slugs()
-    slug, n = base, 2
+    slug = base
     while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+        # A random ending, not -2, -3...: the address must not count the courses at it, some of
+        # which may be other teams' drafts (issue 25).
+        slug = f"{base[:75].strip('-')}-{secrets.token_hex(2)}"
     return slug
 
 

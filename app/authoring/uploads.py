@@ -14,10 +14,12 @@ import math
 import posixpath
 import re
 import stat
+import struct
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from app.content.lint import GENERIC_ALT, unpublished_file, vague_link_text
 from app.content.loader import _hidden
@@ -46,6 +48,11 @@ MAX_BYTES = {
 MARKDOWN_MAX_BYTES = 1 * MB  # the checker refuses a file over 200,000 characters anyway
 
 ZIP_MAX_FILES = 500
+# Every entry counts, folders and the __MACOSX/ copies a Mac adds included: 880,000 empty
+# folders (107 MB) took 7 s and 540 MB of memory to list (issue 25). Both are read from the end
+# record of the zip, before its directory is parsed.
+ZIP_MAX_ENTRIES = 3 * ZIP_MAX_FILES
+ZIP_MAX_DIRECTORY_BYTES = 1 * MB
 ZIP_MAX_TOTAL_BYTES = 200 * MB
 ZIP_MAX_RATIO = 100  # deflate reaches ~1000:1 only on filler such as zeros: a zip bomb
 ZIP_RATIO_MIN_BYTES = 1 * MB  # smaller entries cannot hurt, whatever their ratio
@@ -63,6 +70,27 @@ class UploadRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _unsafe_char(ch: str) -> bool:
+    """A control character, or an invisible one that changes how a name reads: U+202E turns
+    "foto-gnp.exe" around, U+200B hides inside a word (Unicode categories Cc, Cf, Zl, Zp)."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _check_name(name: str, where: str) -> None:
+    """Refuse NAME (of a file WHERE: "del zip", "") when it holds an unsafe character; the
+    message shows it with "?" in place of each, and names them by code point."""
+    found = sorted({ch for ch in name if _unsafe_char(ch)})
+    if not found:
+        return
+    shown = "".join("?" if _unsafe_char(ch) else ch for ch in name)
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+    raise UploadRefused(
+        f"el nombre «{shown}»{where} tiene caracteres de control o invisibles ({codes}), que "
+        "pueden esconder o dar vuelta parte del nombre; cámbiale el nombre usando solo letras, "
+        "números y guiones, y vuelve a subirlo"
+    )
 
 
 @dataclass(frozen=True)
@@ -458,6 +486,7 @@ def check_media_upload(
     ALT is the image's description (required for images, ignored otherwise). MAX_BYTES replaces
     the limit of the file's kind (MAX_BYTES[kind]) when given.
     """
+    _check_name(filename, "")
     shown = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "(sin nombre)"
     name = safe_name(filename)
     ext = posixpath.splitext(name)[1]
@@ -534,11 +563,8 @@ def _entry_name(info: zipfile.ZipInfo) -> str:
                 f"el nombre «{name}» del zip no está en UTF-8 y no se puede leer bien; quítale "
                 "tildes y eñes al nombre (o comprime con otro programa) y vuelve a subirlo"
             ) from None
-    if re.search(r"[\x00-\x1f\x7f]", info.orig_filename + name):
-        shown = re.sub(r"[\x00-\x1f\x7f]", "?", info.orig_filename)
-        raise UploadRefused(
-            f"el nombre «{shown}» del zip tiene caracteres de control; cámbiale el nombre"
-        )
+    _check_name(name, " del zip")
+    _check_name(info.orig_filename, " del zip")
     return unicodedata.normalize("NFC", name)
 
 
@@ -708,26 +734,69 @@ def _read_entry(archive: zipfile.ZipFile, entry: _Entry) -> bytes:
     return b"".join(chunks)
 
 
+_NOT_A_ZIP = (
+    "el archivo no es un .zip válido o está dañado; comprime de nuevo la carpeta del curso "
+    "(clic derecho > Comprimir o «Enviar a > Carpeta comprimida»)"
+)
+
+
+def _too_many_entries(count: int, max_entries: int) -> UploadRefused:
+    many, most = (f"{n:,}".replace(",", ".") for n in (count, max_entries))  # 1.500
+    return UploadRefused(
+        f"el zip tiene {many} entradas (archivos y carpetas) y el máximo es {most}; comprime "
+        "solo la carpeta del curso, sin carpetas vacías ni copias"
+    )
+
+
+def _open_zip(source: BinaryIO, max_entries: int) -> zipfile.ZipFile:
+    """The zip in SOURCE, once its end record says it has at most MAX_ENTRIES entries and a
+    directory of at most ZIP_MAX_DIRECTORY_BYTES (zipfile would list every entry first)."""
+    try:
+        # zipfile's own reader of the end record (zip64 included): 22 bytes, or 56 more.
+        end = zipfile._EndRecData(source)  # type: ignore[attr-defined]
+    except (OSError, ValueError, EOFError, struct.error):
+        end = None
+    if not end:
+        raise UploadRefused(_NOT_A_ZIP)
+    count, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    if count > max_entries:
+        raise _too_many_entries(count, max_entries)
+    if directory > ZIP_MAX_DIRECTORY_BYTES:
+        raise UploadRefused(
+            f"el índice del zip pesa {_size(directory)} y el máximo es "
+            f"{_size(ZIP_MAX_DIRECTORY_BYTES)}: tiene demasiadas entradas o nombres muy largos; "
+            "comprime solo la carpeta del curso"
+        )
+    try:
+        source.seek(0)
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise UploadRefused(_NOT_A_ZIP) from None
+    listed = len(archive.infolist())
+    if listed > max_entries:  # the end record understated the count
+        archive.close()
+        raise _too_many_entries(listed, max_entries)
+    return archive
+
+
 def read_course_zip(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     max_files: int = ZIP_MAX_FILES,
+    max_entries: int = ZIP_MAX_ENTRIES,
     max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
     max_ratio: float = ZIP_MAX_RATIO,
 ) -> CourseZip:
-    """Read a course folder uploaded as .zip, in memory: {relative posix path: bytes}.
+    """Read a course folder uploaded as .zip (its bytes, or a seekable binary file, such as
+    the upload's temporary file): {relative posix path: bytes}.
 
     The files may sit at the root of the zip or inside one folder (stripped; its name is
-    `folder_name`). Folder entries, __MACOSX/, .DS_Store, Thumbs.db and hidden files are skipped.
-    Everything else must be safe and published, or the whole zip is refused.
+    `folder_name`). Folder entries, __MACOSX/, .DS_Store, Thumbs.db and hidden files are skipped
+    (but count towards MAX_ENTRIES). Everything else must be safe and published, or the whole
+    zip is refused.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise UploadRefused(
-            "el archivo no es un .zip válido o está dañado; comprime de nuevo la carpeta del "
-            "curso (clic derecho > Comprimir o «Enviar a > Carpeta comprimida»)"
-        ) from None
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    archive = _open_zip(source, max_entries)
     with archive:
         entries = _entries(archive, max_files)
         top = _course_root(entries)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.authoring import bp
+from app.authoring import bp, reviews
 from app.authoring import files as course_files
 from app.authoring import services as authoring
 from app.authoring.diff import compare
@@ -33,7 +33,7 @@ from app.revisions import services as revisions
 from app.web.access import roles_required
 from app.web.forms import ConfirmForm
 from app.web.unit_of_work import form_error, refused
-from app.web.uploads import large_upload
+from app.web.uploads import check_upload_csrf, large_upload
 
 STAFF = ("trainer", "admin")
 SNIPPET_KEY = "aula_snippet"  # the Markdown of the last upload, for the course page
@@ -125,14 +125,15 @@ def copy_course():
 @roles_required(*STAFF)
 @large_upload
 def upload_zip():
+    check_upload_csrf()  # any trainer may upload a course: the body is read only from here
     form = ZipForm()
     if form.validate_on_submit():
         try:
-            upload = read_course_zip(form.file.data.read())
+            upload = read_course_zip(form.file.data.stream)  # the temporary file, not a copy
             slug, created = authoring.import_course(_me(), upload.folder_name, upload.files)
         except UploadRefused as exc:
             form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
-        except NotFound:
+        except NotFound:  # a course everyone sees (never a hidden draft: services.import_course)
             form.file.errors = [
                 _("Ya existe un curso con esa carpeta y no eres parte de su equipo de edición.")
             ]
@@ -162,6 +163,7 @@ def course(slug: str):
         media_form=_media_form(ws),
         form=ConfirmForm(),
         snippet=session.pop(SNIPPET_KEY, ""),
+        review=reviews.latest_for(slug),
     )
 
 
@@ -245,7 +247,7 @@ def move_lesson(slug: str, stem: str):
 @roles_required(*STAFF)
 def rename_lesson(slug: str, stem: str):
     ws = _workspace_or_404(slug)
-    if f"{stem}.md" not in ws.files:
+    if stem not in course_files.lesson_stems(ws.files):  # not course.md nor an easy-read file
         abort(404)
     form = RenameForm()
     if form.validate_on_submit():
@@ -270,7 +272,9 @@ def rename_lesson(slug: str, stem: str):
 @roles_required(*STAFF)
 def delete_lesson(slug: str, stem: str):
     ws = _workspace_or_404(slug)
-    if f"{stem}.md" not in ws.files:
+    # Only a lesson is offered for deletion: course.md and easy-read files (.lf.md) are files
+    # of the course, and the deletion would be refused.
+    if stem not in course_files.lesson_stems(ws.files):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -289,6 +293,7 @@ def delete_lesson(slug: str, stem: str):
 @large_upload
 def upload_media(slug: str):
     ws = _workspace_or_404(slug)
+    check_upload_csrf()  # an editor of this course: the body is read only from here
     form = _media_form(ws)
     if form.validate_on_submit():
         upload = form.file.data
@@ -331,6 +336,7 @@ def upload_media(slug: str):
         media_form=form,
         form=ConfirmForm(),
         snippet="",
+        review=reviews.latest_for(slug),
     ), 400
 
 
@@ -428,26 +434,51 @@ def publish(slug: str):
     ws = _workspace_or_404(slug)
     form = PublishForm()
     if form.validate_on_submit():
+        seen = request.form.get("revision", "")  # the draft this page showed
         try:
-            revision = authoring.publish_draft(_me(), slug, form.note.data)
+            done = authoring.publish_draft(
+                _me(),
+                slug,
+                form.note.data,
+                expected_revision_id=int(seen) if seen.isdigit() else None,
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:
+            if not done.live:
+                flash(_awaiting_message(done.revision.number), "success")
+                return _home(slug)
             flash(
                 _(
                     "Publicaste la versión %(n)s. Las personas participantes ya la ven.",
-                    n=revision.number,
+                    n=done.revision.number,
                 ),
                 "success",
             )
             return redirect(url_for("authoring.history", slug=slug))
     published = revisions.revision_files(ws.published) if ws.published else {}
+    review = reviews.latest_for(slug)
     return render_template(
         "authoring/publish.html",
         ws=ws,
         form=form,
         diffs=compare(published, ws.files) if ws.is_draft else [],
+        review=review,
+        waiting=review is not None
+        and review.status == "pending"
+        and review.revision_id == ws.revision_id,
+        needs_review=ws.course is not None and reviews.needs_review(_me(), slug, ws.course),
     ), 400 if form.errors or form.form_errors else 200
+
+
+def _awaiting_message(number: int) -> str:
+    return _(
+        "Pediste la aprobación de la versión %(n)s: cambia el título, las horas o el "
+        "certificado del curso, o es su primera publicación. El equipo administrador la "
+        "revisará; hasta entonces, las personas participantes siguen viendo la versión "
+        "aprobada (o nada, si el curso nunca se publicó).",
+        n=number,
+    )
 
 
 @bp.route("/<slug>/historial")
@@ -486,10 +517,13 @@ def return_to(slug: str, number: int):
     _workspace_or_404(slug)
     if ConfirmForm().validate_on_submit():
         try:
-            authoring.return_to(_me(), slug, number)
+            done = authoring.return_to(_me(), slug, number)
         except DomainError as exc:
             return refused(exc, url_for("authoring.history", slug=slug))
-        flash(_("Volviste a publicar la versión %(n)s.", n=number), "success")
+        if done.live:
+            flash(_("Volviste a publicar la versión %(n)s.", n=number), "success")
+        else:
+            flash(_awaiting_message(number), "success")
     return redirect(url_for("authoring.history", slug=slug))
 
 

@@ -32,6 +32,8 @@ class Certificate(db.Model):
     )
     municipality_name: Mapped[str] = mapped_column(String(120), default="")
     group_name: Mapped[str] = mapped_column(String(160), default="")
+    # The team whose trainers made the course ("": a course of the network itself).
+    issuer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -20,7 +20,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.prefs import ViewerPreferences
 
 from app.certificates.models import Certificate
-from app.certificates.services import NETWORK_NAME, format_code
+from app.certificates.services import format_code, issuer_of
 
 PDF_LOCALE = "es_CL"
 # fontTools logs every glyph it subsets at INFO: keep the application log readable.
@@ -87,7 +87,8 @@ def build_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_lang("es-CL")
     pdf.set_title(document_title(certificate))
-    pdf.set_author(NETWORK_NAME)
+    issuer = issuer_of(certificate)
+    pdf.set_author(issuer)
     pdf.set_creator("Aula REFICOOP")
     pdf.set_producer("Aula REFICOOP (fpdf2)")
     pdf.set_subject(f"Certificado del curso «{certificate.course_title}»")
@@ -114,7 +115,7 @@ def build_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_text_color(*brand)
     pdf.set_font("DejaVu", "B", 12)
     pdf.set_y(22)
-    pdf.multi_cell(inner, 6, NETWORK_NAME, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(inner, 6, issuer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
     pdf.set_font("DejaVu", "B", 34)
     pdf.cell(inner, 16, "Certificado", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -162,7 +163,8 @@ def build_pdf(certificate: Certificate, verify_url: str) -> bytes:
     text_w = qr_x - 20 - 6
     pdf.set_xy(20, qr_y + 2)
     pdf.set_font("DejaVu", "", 10)
-    pdf.cell(text_w, 5, f"Emitido por {NETWORK_NAME}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    issued_by = f"Emitido por {issuer}" + (", en Aula REFICOOP" if certificate.issuer_name else "")
+    pdf.multi_cell(text_w, 5, issued_by, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if certificate.municipality_name:
         pdf.cell(
             text_w,

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.audit.services import record
+from app.certificates.issuer import issuing_team
 from app.certificates.models import Certificate
 from app.content.model import Course
 from app.errors import DomainError, NotFound
@@ -30,6 +31,12 @@ from app.orgs.models import Group, Membership, StaffAssignment
 from app.timeutil import utcnow
 
 NETWORK_NAME = "Red para el Fomento de Incubadoras de Cooperativas Inclusivas (REFICOOP)"
+
+
+def issuer_of(certificate: Certificate) -> str:
+    """Who issued CERTIFICATE: the team that made its course, or the network."""
+    return certificate.issuer_name or NETWORK_NAME
+
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -136,6 +143,7 @@ def issue_certificate(enrollment: Enrollment, course: Course) -> Certificate | N
         municipality_id=municipality.id if municipality is not None else None,
         municipality_name=municipality.name if municipality is not None else "",
         group_name=group.name if group is not None else "",
+        issuer_name=issuing_team(course.slug),
         issued_at=utcnow(),
     )
     try:

@@ -43,6 +43,7 @@ def certificate_helpers():
         "format_code": certificates.format_code,
         "hours_label": hours_label,
         "network_name": certificates.NETWORK_NAME,
+        "issuer_of": certificates.issuer_of,
         "spanish_date": long_date,  # the certificate's own text is in Spanish, like the PDF
         "action_labels": {
             "certificate_issued": _("Emitido"),

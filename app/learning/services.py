@@ -13,6 +13,7 @@ from app.accounts import throttle
 from app.accounts.models import User
 from app.audit.services import record
 from app.content.model import Course, Lesson
+from app.course_store import get_course
 from app.errors import DomainError
 from app.events import lesson_completed
 from app.extensions import db
@@ -57,6 +58,10 @@ def enroll(user: User, course: Course, *, key: str | None = None, group_id=None)
     existing = get_enrollment(user, course.slug)
     if existing is not None:
         return existing
+    if get_course(course.slug) is None:
+        # Only a course the site publishes (approved): never a draft, nor one waiting for an
+        # admin's approval, whatever object the caller holds.
+        raise DomainError(_("Este curso no está publicado: todavía no se puede inscribir."))
     if course.enrolment_key:
         if throttle.enrolment_key_blocked(user.id):
             raise TooManyKeyAttempts(

@@ -146,3 +146,40 @@ class CoursePublishEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<CoursePublishEvent {self.course_slug} {self.action} {self.revision_id}>"
+
+
+REVIEW_STATUSES = ("pending", "approved", "returned", "superseded")
+
+
+class CourseReview(db.Model):
+    """A request to publish a revision that needs an admin's approval: a course's first
+    publication from the workshop, or a change of its title, hours or certificate settings.
+    Until an admin approves it, the previously published revision (if any) keeps being served."""
+
+    __tablename__ = "course_reviews"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'returned', 'superseded')",
+            name="review_status_valid",
+        ),
+        Index("ix_course_reviews_status_course_slug", "status", "course_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("course_revisions.id"))
+    # What the request is compared with: the revision published when it was made (None: the
+    # course's first publication).
+    base_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_revisions.id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    note: Mapped[str] = mapped_column(String(500), default="")  # the editor's change note
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    decision_note: Mapped[str] = mapped_column(String(500), default="")  # shown to the editors
+
+    def __repr__(self) -> str:
+        return f"<CourseReview {self.id} {self.course_slug} r{self.revision_id} {self.status}>"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -18,6 +18,7 @@ from app.extensions import db
 from app.revisions.models import (
     ContentState,
     CourseBlob,
+    CourseDraft,
     CoursePublication,
     CoursePublishEvent,
     CourseRevision,
@@ -257,3 +258,31 @@ def export_revision(revision: CourseRevision, target: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return folder
+
+
+def lock_draft(slug: str) -> int | None:
+    """Lock the draft row of SLUG until the transaction ends and return its revision id as it
+    is now (None: no draft). Publishes and approvals take this lock first, so two of them never
+    act on the same draft at once, and a save racing them either lands before (and is what
+    they see) or is refused after (its conditional update finds the draft gone)."""
+    locked = db.session.execute(
+        update(CourseDraft)
+        .where(CourseDraft.course_slug == slug)
+        .values(updated_at=CourseDraft.updated_at)  # a no-op write: the row lock is the point
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:
+        return None
+    # A column read, not the identity map: the request may hold the draft as it was earlier.
+    return db.session.scalar(select(CourseDraft.revision_id).where(CourseDraft.course_slug == slug))
+
+
+def drop_draft(slug: str, revision_id: int) -> bool:
+    """Delete SLUG's draft only while it still points at REVISION_ID (just published): a save
+    that moved it since keeps its draft. False if nothing was deleted."""
+    dropped = db.session.execute(
+        delete(CourseDraft)
+        .where(CourseDraft.course_slug == slug, CourseDraft.revision_id == revision_id)
+        .execution_options(synchronize_session="fetch")  # the session forgets it too
+    )
+    return dropped.rowcount == 1

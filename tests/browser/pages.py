@@ -194,6 +194,12 @@ PAGES += [
     Page("authoring.history", lambda s: f"{WORKSHOP}/historial", STAFF),
     Page("authoring.history_diff", lambda s: f"{WORKSHOP}/historial/1", STAFF),
     Page("authoring.editors", lambda s: f"{WORKSHOP}/editores", ("admin",)),
+    Page("admin.course_reviews", lambda s: "/admin/cursos/aprobaciones", ("admin",)),
+    Page(
+        "admin.course_review",
+        lambda s: f"/admin/cursos/aprobaciones/{s.ids['course_review']}",
+        ("admin",),
+    ),
 ]
 
 # GET routes that are not HTML pages, with the reason.

@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
-from app.revisions.models import CourseEditor
+from app.revisions.models import CourseEditor, CourseReview
 from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
 from tests.browser.keyboard import tab_to, text_is
 from tests.browser.pages import log_in
@@ -118,6 +118,20 @@ def _publish(client, slug: str, note: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+def _approve(browser_app, scenario, slug: str) -> None:
+    """An admin approves the request that waits for SLUG (its first publication)."""
+    with browser_app.app_context():
+        review_id = db.session.scalar(
+            select(CourseReview.id).where(
+                CourseReview.course_slug == slug, CourseReview.status == "pending"
+            )
+        )
+    assert review_id is not None, f"nothing of {slug} waits for approval"
+    admin = _client(browser_app, scenario.users["admin"].username, scenario.password)
+    response = admin.post(f"/admin/cursos/aprobaciones/{review_id}/aprobar")
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
 # --- keyboard helpers ----------------------------------------------------------------------------
 def _follow(page, match, key: str = "Enter") -> dict:
     """Tab to the control MATCH selects, press KEY and wait for the next page."""
@@ -169,7 +183,7 @@ def _reads_within(page, url: str, wanted: str, unwanted: str | None = None) -> f
 
 # --- 1. keyboard only, and another worker serves the publish and the rollback --------------------
 def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
-    browser, base_url, scenario, reader, visitor
+    browser, base_url, browser_app, scenario, reader, visitor
 ):
     context = browser.new_context(base_url=base_url, locale="es-CL")
     page = context.new_page()
@@ -263,9 +277,12 @@ def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
         assert FIRST_TEXT in _main_text(page)  # the diff shows the new text
         tab_to(page, _id_is("note"))
         page.keyboard.type("Primera versión")
-        _follow(page, lambda i: i.get("tag") == "button" and i.get("text") == "Publicar")
-        assert page.url.endswith(f"/{slug}/historial")
-        assert "Publicaste la versión" in page.locator(".flash").inner_text()
+        # A first publication waits for an admin's approval (issue 25).
+        _follow(page, lambda i: i.get("tag") == "button" and i.get("text") == "Pedir la aprobación")
+        assert page.url.split("#")[0] == course_url
+        assert "Pediste la aprobación" in page.locator(".flash").inner_text()
+        assert reader.goto(lesson_url).status == 404
+        _approve(browser_app, scenario, slug)
 
         # The other worker serves it within 3 seconds, to a participant and to a visitor.
         _reads_within(reader, lesson_url, FIRST_TEXT)
@@ -399,6 +416,7 @@ def workshop(browser_app, scenario):
     path = _add_lesson(client, ready)
     _save(client, ready, path, LESSON)
     _publish(client, ready, "Primera versión")
+    _approve(browser_app, scenario, ready)
     _save(client, ready, path, SECOND)
     _publish(client, ready, "Segunda versión")
     _save(client, ready, path, LESSON.replace("en equipo.", "en equipo y en comunidad."))

@@ -18,7 +18,7 @@ from app.course_store import get_store
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
-from app.revisions.models import CourseDraft, CourseEditor, CourseRevision
+from app.revisions.models import CourseDraft, CourseEditor, CourseReview, CourseRevision
 from tests.helpers import FIXTURE_COURSES
 from tests.worlds import WORKSHOP_LESSON
 
@@ -69,6 +69,23 @@ def _add_lesson(client, title: str) -> str:
 LESSON = WORKSHOP_LESSON
 
 
+@pytest.fixture
+def approve(app, client_as, make_user):
+    """approve(): an admin approves the course request that waits (there must be one)."""
+    admin = client_as(make_user("admin", full_name="Ana Administradora"))
+
+    def run() -> None:
+        with app.app_context():
+            review_id = db.session.scalar(
+                select(CourseReview.id).where(CourseReview.status == "pending")
+            )
+        assert review_id is not None, "no request waits for approval"
+        response = admin.post(f"/admin/cursos/aprobaciones/{review_id}/aprobar")
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return run
+
+
 def test_a_new_course_is_a_draft_its_creator_edits(app, author, trainer):
     with app.app_context():
         draft = db.session.get(CourseDraft, SLUG)
@@ -101,7 +118,7 @@ def test_an_error_is_shown_at_its_line_and_fixing_it_clears_it(app, author):
 
 
 def test_publish_needs_zero_errors_and_a_note_then_participants_see_it(
-    app, author, client, trainer
+    app, author, client, trainer, approve
 ):
     path = _add_lesson(author, "Pedir ayuda")
     _save(author, path, LESSON.replace("minutos: 10", "minutos: diez"))
@@ -114,21 +131,26 @@ def test_publish_needs_zero_errors_and_a_note_then_participants_see_it(
     assert author.post(f"{BASE}/publicar", data={"note": " "}).status_code == 400
     response = author.post(f"{BASE}/publicar", data={"note": "Primera versión"})
     assert response.status_code == 302
+    # A first publication waits for an admin: nobody else sees the course meanwhile.
+    assert client.get(f"/cursos/{SLUG}/01-pedir-ayuda").status_code == 404
+    approve()
     visitor = client.get(f"/cursos/{SLUG}/01-pedir-ayuda").get_data(as_text=True)
     assert "Pedir ayuda es parte del trabajo en equipo." in visitor
     with app.app_context():
         assert db.session.get(CourseDraft, SLUG) is None
         actions = set(db.session.scalars(select(AuditEvent.action)))
         assert {"course_created", "course_draft_saved", "course_published"} <= actions
+        assert {"course_review_requested", "course_review_approved"} <= actions
     history = author.get(f"{BASE}/historial").get_data(as_text=True)
-    assert "Publicó la versión" in history and "Marta Facilitadora" in history
+    assert "Publicó la versión" in history and "Ana Administradora" in history
     assert "Primera versión" in history
 
 
-def test_rollback_and_withdraw(app, author, client):
+def test_rollback_and_withdraw(app, author, client, approve):
     path = _add_lesson(author, "Pedir ayuda")
     _save(author, path, LESSON)
     author.post(f"{BASE}/publicar", data={"note": "Uno"})
+    approve()
     with app.app_context():
         first = revisions.published_revision(SLUG).number
     _save(author, path, LESSON.replace("parte del trabajo", "parte esencial del trabajo"))
