@@ -126,6 +126,9 @@ FAMILIES: dict[str, Callable[[int], dict[str, bytes]]] = {
         "".join(f"[ver {i}](#seccion-que-no-existe-{i})\n\n" for i in range(n))
     ),
     # lint _SENTENCE_END (easy-read sentence length): a run of dots searched from every dot.
+    "missing-anchors-many-ids": lambda n: _course(
+        "".join(f"## Sección {i}\n\n[ver](#c-seccion-{i}-que-no-existe)\n\n" for i in range(n))
+    ),
     "sentence-dots": lambda n: _course("Texto.\n", easy="Una frase" + "." * n + "x\n"),
     "sentence-marks": lambda n: _course("Texto.\n", easy="Una frase" + "?!" * (n // 2) + "x\n"),
     # markdown-it shapes known to be slow in some Markdown parsers.
@@ -178,5 +181,6 @@ REPORTED_SIZE: dict[str, int] = {
     "header-bad-line-spaces": 20_000,
     "duplicate-headings": 12_000,
     "missing-anchor-links": 1_000,
+    "missing-anchors-many-ids": 1_000,
     "table-in-blockquote": 14_000,
 }

@@ -271,7 +271,13 @@ def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
         assert FIRST_TEXT in _main_text(page)
 
         # Back to the course (breadcrumbs) -> review and publish with a note.
-        _follow(page, lambda i: i.get("tag") == "a" and i.get("href", "").endswith(f"/{slug}/"))
+        _follow(
+            page,
+            lambda i: (
+                i.get("tag") == "a"
+                and i.get("href", "").split("?")[0].endswith(f"{TALLER}/{slug}/")
+            ),
+        )
         _follow(page, text_is("Revisar los cambios y publicar"))
         assert page.url.endswith(f"/{slug}/publicar")
         assert FIRST_TEXT in _main_text(page)  # the diff shows the new text
@@ -289,7 +295,13 @@ def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
         _reads_within(visitor, lesson_url, FIRST_TEXT)
 
         # A second change, published the same way.
-        _follow(page, lambda i: i.get("tag") == "a" and i.get("href", "").endswith(f"/{slug}/"))
+        _follow(
+            page,
+            lambda i: (
+                i.get("tag") == "a"
+                and i.get("href", "").split("?")[0].endswith(f"{TALLER}/{slug}/")
+            ),
+        )
         _follow(page, _link_to(f"/archivo/{LESSON_STEM}.md"))
         tab_to(page, _id_is("texto"))
         _replace_text(page, SECOND)
