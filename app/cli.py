@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
@@ -22,6 +24,7 @@ from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
 from app.revisions import services as revisions
+from app.revisions.models import CourseRevision
 from app.revisions.services import announce_publish
 
 courses_cli = AppGroup("courses", help="Revisa y publica los cursos de la carpeta courses/.")
@@ -195,6 +198,35 @@ def courses_narrate(slugs: tuple[str, ...], wav: bool) -> None:
         f"narration: {counts['made']} made, {counts['exists']} already there, "
         f"{counts['recorded']} recorded by a trainer"
     )
+
+
+@courses_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Borra los borradores de más de estos días (por omisión COURSE_DRAFT_KEEP_DAYS).",
+)
+def courses_prune(days: int | None) -> None:
+    """Borra las versiones de borrador nunca publicadas más antiguas que DAYS días, los datos
+    que ya no usa ninguna versión y los cursos procesados en caché de versiones borradas."""
+    if days is None:
+        days = int(current_app.config["COURSE_DRAFT_KEEP_DAYS"])
+    pruned = revisions.prune_drafts(older_than=timedelta(days=days))
+    db.session.commit()
+    for slug, number in pruned.revisions:
+        click.echo(f"{slug}: borrada la versión {number} (borrador nunca publicado)")
+    kept = set(db.session.execute(select(CourseRevision.course_slug, CourseRevision.version)))
+    pickles, pickle_bytes = get_store().prune_cache({(s, v) for s, v in kept})
+    click.echo(
+        f"Versiones borradas: {len(pruned.revisions)} (de más de {days} días). "
+        f"Datos borrados: {pruned.blobs} ({_bytes(pruned.bytes_freed)}). "
+        f"Caché: {pickles} archivos ({_bytes(pickle_bytes)})."
+    )
+
+
+def _bytes(n: int) -> str:
+    return f"{n:,} bytes".replace(",", ".")
 
 
 @click.command("create-admin")

@@ -64,6 +64,26 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     # Course media and whole courses (.zip) uploaded in the workshop (app.web.uploads).
     UPLOAD_MAX_BYTES = 110 * 1024 * 1024
+    # Storage budgets of the workshop (app.authoring.budgets; issue 25: a 47 kB zip of 40 lessons
+    # of 1 MB added 41 MB to the database). A save, upload, zip or copy that would pass one is
+    # refused before anything is written. The largest shipped course (cooperativa-en-marcha) has
+    # 109 kB of text and no media; the largest lesson 18,000 characters.
+    # Text (Markdown and other non-media files) of one revision of a course: 2 MB is 18 times the
+    # largest shipped course, or 33 lessons at the 60,000-character limit (app.content.limits).
+    COURSE_TEXT_BUDGET = 2 * 1024 * 1024
+    # Media (images, audio, video, captions, PDF) of one revision: room for a 10-minute 720p video
+    # (~80 MB), an hour of narration per lesson of a 3-lesson course and photos; no shipped
+    # course has media yet. Every byte is stored in the database (and copied in each backup).
+    COURSE_MEDIA_BUDGET = 200 * 1024 * 1024
+    # Per trainer: the bytes of the blobs their own revisions added (distinct, not counting what
+    # other revisions already stored): two courses at the media budget and room for drafts.
+    TRAINER_STORAGE_BUDGET = 500 * 1024 * 1024
+    # Admins import the shipped courses, restore and fix others' courses: they have no budget of
+    # their own (None); the course budgets still apply to them.
+    ADMIN_STORAGE_BUDGET = None
+    # Draft revisions never published are deleted after this many days by `flask courses prune`
+    # (and at once when a draft is discarded); published and referenced revisions are kept.
+    COURSE_DRAFT_KEEP_DAYS = 30
 
 
 ENV_PREFIX = "AULA"

@@ -33,7 +33,7 @@ from app import create_app
 from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.certificates.services import new_code
-from app.content.grading import grade_quiz
+from app.content.grading import grade_answers
 from app.content.model import Course, Quiz
 from app.course_store import get_store
 from app.extensions import db
@@ -42,7 +42,6 @@ from app.orgs.models import Group, Membership, Municipality, StaffAssignment
 from app.orgs.services import NETWORK_MUNICIPALITIES
 from app.quizzes.models import QuizAttempt
 from app.quizzes.sample_answers import sample_answers
-from app.quizzes.services import grading_input
 from app.timeutil import utcnow
 
 BENCH_PASSWORD = "bench-contrasena-no-secreta"  # noqa: S105 - throwaway benchmark data only
@@ -79,16 +78,13 @@ def _bulk(model, rows: list[dict], chunk: int = 5000) -> None:
 def _graded(quiz: Quiz, answers: dict) -> dict:
     """The columns submit_attempt writes, computed with the real grader."""
 
-    result = grade_quiz(quiz, grading_input(quiz, answers))
+    result = grade_answers(quiz, answers)
     return {
         "score": result.score,
         "max_score": result.max_score,
         "percent": result.percent,
         "passed": result.passed,
-        "results": {
-            q.key: {"correct": r.correct, "points": r.points}
-            for q, r in zip(quiz.questions, result.questions, strict=True)
-        },
+        "results": result.by_question(quiz),
     }
 
 

@@ -25,6 +25,7 @@ from app.accounts.models import User
 from app.authoring import services as authoring
 from app.certificates.models import Certificate
 from app.certificates.services import format_code, new_code
+from app.content.grading import read_posted_answers
 from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
@@ -58,6 +59,7 @@ Pedir ayuda está bien.
 - Conversaciones del equipo de la incubadora con los grupos.
 """
 QUIZ = "repaso-cooperativas"
+ORPHAN = "media/sobrante.txt"
 
 
 def add_person(
@@ -265,7 +267,7 @@ def build_scenario() -> Scenario:
     learning.complete_lesson(participant, course, course.lesson(LESSON))
     quiz = course.quizzes[QUIZ]
     attempt = quizzes.start_attempt(participant, enrollment, course, quiz)
-    answers = quizzes.clean_answers(
+    answers = read_posted_answers(
         quiz, {k: v if isinstance(v, list) else [v] for k, v in correct_form(quiz).items()}
     )
     quizzes.submit_attempt(participant, attempt, course, quiz, answers)
@@ -291,7 +293,12 @@ def _add_workshop_history(trainer: User) -> None:
     changed = files[lesson].decode("utf-8").replace("\n\n", "\n\nUn párrafo nuevo.\n\n", 1)
     draft = authoring.workspace(COURSE)
     authoring.change_files(
-        trainer, COURSE, draft, {**files, lesson: changed.encode()}, "Un párrafo"
+        trainer,
+        COURSE,
+        draft,
+        # media/sobrante.txt: a file no page uses, for the orphan page (issue 21)
+        {**files, lesson: changed.encode(), ORPHAN: b"Notas que ninguna leccion usa.\n"},
+        "Un párrafo",
     )
 
 

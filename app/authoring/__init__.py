@@ -1,7 +1,8 @@
 """The course workshop: trainers write, check, preview and publish courses in the browser.
 
 Drafts and every saved version live in the database (app.revisions); the pages here work
-without JavaScript. Only a course's editors and admins see its drafts (services.can_edit).
+without JavaScript. Only a course's editors and admins see its drafts (services.can_edit), and
+the people they invite to try it read them in the preview (testers.can_preview).
 """
 
 from flask import Blueprint

@@ -189,3 +189,90 @@ def _rename(mapping: dict[str, str], files: Mapping[str, bytes]) -> Files:
             if changed != text:
                 out[rel] = changed.encode("utf-8", errors="surrogateescape")
     return out
+
+
+# --- easy-read versions and orphans (issue 21) ---------------------------------------------------
+_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_NOT_RETOLD = {"fuentes", "lo más importante"}  # sources stay in the full lesson only
+# The file is course content (Spanish), whatever language the workshop is shown in.
+_EASY_HINT = "con frases cortas, una idea por frase."
+_EASY_BLOCK = re.compile(r"^:::\s*lectura-facil\b", re.MULTILINE)
+
+
+def easy_read_path(stem: str) -> str:
+    return f"{stem}.lf.md"
+
+
+def new_easy_read(files: Mapping[str, bytes], stem: str) -> tuple[Files, str]:
+    """FILES with STEM's easy-read version (`STEM.lf.md`), prefilled with the lesson's title,
+    its `##` headings and «Lo más importante», each with the workshop's example text (the
+    checker reports it until it is written); its path."""
+    _require_lesson(files, stem)
+    path = easy_read_path(stem)
+    if path in files:
+        raise DomainError(_("La lección %(stem)s ya tiene su versión simplificada.", stem=stem))
+    text = files[f"{stem}.md"].decode("utf-8", errors="replace")
+    if _EASY_BLOCK.search(text):
+        raise DomainError(
+            _(
+                "La lección %(stem)s ya tiene su versión simplificada dentro, en un bloque "
+                "«::: lectura-facil»: usa solo una de las dos formas.",
+                stem=stem,
+            )
+        )
+    title, headings = _title_and_headings(text)
+    header = yaml.safe_dump(
+        {"titulo": f"{title or stem[3:]} (versión simplificada)"},
+        allow_unicode=True,
+        sort_keys=False,
+    ).strip()
+    parts = [f"---\n{header}\n---\n"]
+    for heading in [*headings, "Lo más importante"]:
+        parts.append(f"## {heading}\n\n{PLACEHOLDER} {_EASY_HINT}\n")
+    out = dict(files)
+    out[path] = "\n".join(parts).encode("utf-8")
+    return out, path
+
+
+def _title_and_headings(text: str) -> tuple[str, list[str]]:
+    lines = text.splitlines()
+    title = ""
+    start = 0
+    if lines and lines[0].strip() == "---":
+        for n, line in enumerate(lines[1:], start=1):
+            if line.strip() == "---":
+                start = n + 1
+                break
+            match = _TITLE_LINE.match(line)
+            if match:
+                title = line.split(":", 1)[1].strip().strip("'\"")
+    headings, fenced = [], False
+    for line in lines[start:]:
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        match = None if fenced else _HEADING.match(line)
+        if match and match.group(1).strip().lower() not in _NOT_RETOLD:
+            headings.append(match.group(1).strip())
+    return title, headings
+
+
+def orphans(files: Mapping[str, bytes]) -> list[str]:
+    """Files nothing uses: an easy-read version whose lesson is gone, a media file no page
+    (lesson, easy-read version, course.md, quiz) names."""
+    lessons = set(lesson_stems(files))
+    out = [rel for rel in files if rel.endswith(".lf.md") and rel[: -len(".lf.md")] not in lessons]
+    # Only the pages' bytes: FILES may read lazily, and a course's media can be megabytes.
+    pages = b"\n".join(files[rel] for rel in files if rel.endswith(".md"))
+    for rel in files:
+        if rel.startswith("media/") and rel.encode("utf-8") not in pages:
+            out.append(rel)
+    return sorted(out)
+
+
+def delete_orphan(files: Mapping[str, bytes], rel: str) -> Files:
+    """FILES without REL, which must be an orphan (orphans())."""
+    if rel not in orphans(files):
+        raise DomainError(_("Solo se pueden borrar aquí los archivos que ninguna página usa."))
+    return {k: v for k, v in files.items() if k != rel}

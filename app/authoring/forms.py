@@ -133,3 +133,10 @@ class CopyCourseForm(FlaskForm):
         validators=[DataRequired(_l("Escribe el título del curso nuevo.")), Length(max=150)],
         description=_l("Por ejemplo: Cooperativismo para Quillota."),
     )
+
+
+class TesterForm(FlaskForm):
+    username = StringField(
+        _l("Nombre de usuario de la persona"),
+        validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
+    )

@@ -6,7 +6,10 @@ Nothing here commits: the request's unit of work does (app.web.unit_of_work).
 
 from __future__ import annotations
 
+import io
 import secrets
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.authoring import budgets, reviews
 from app.authoring import files as course_files
-from app.authoring import reviews
 from app.content.frontmatter import parse_front_matter
 from app.content.loader import (
     COURSE_SLUG,
@@ -57,7 +60,7 @@ class Workspace:
     revision: CourseRevision | None  # the draft's latest save, the published revision, or
     # None for a course known only from its folder (recorded at its first save)
     is_draft: bool
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # a stored revision's are read lazily (LazyRevisionFiles)
     course: Course | None  # None while the files have errors
     problems: tuple[Problem, ...]
     published: CourseRevision | None
@@ -206,14 +209,15 @@ def workspace(slug: str) -> Workspace:
         revision = db.session.get(CourseRevision, draft.revision_id)
     else:
         revision = published or _last_revision(slug)
-    files = revisions.revision_files(revision) if revision is not None else _folder_files(slug)
+    # The bytes are read only if the check is not cached for this version (issue 25).
+    files = revisions.lazy_revision_files(revision) if revision is not None else _folder_files(slug)
     return _checked(slug, revision, files, is_draft=draft is not None, published=published)
 
 
 def _checked(
     slug: str,
     revision: CourseRevision | None,
-    files: dict[str, bytes],
+    files: Mapping[str, bytes],
     *,
     is_draft: bool,
     published: CourseRevision | None,
@@ -454,7 +458,18 @@ def discard_draft(actor: User, slug: str) -> None:
     db.session.delete(draft)
     reviews.supersede(slug)  # nothing of the discarded draft waits for approval any more
     db.session.flush()
-    record("course_draft_discarded", actor=actor, target=slug, target_type="course", course=slug)
+    # Its saves go at once (every revision stayed before; issue 25), but not the published
+    # ones nor those a review or the history names.
+    pruned = revisions.prune_drafts(slug=slug)
+    record(
+        "course_draft_discarded",
+        actor=actor,
+        target=slug,
+        target_type="course",
+        course=slug,
+        revisions_removed=len(pruned.revisions),
+        bytes_freed=pruned.bytes_freed,
+    )
 
 
 # --- internals -----------------------------------------------------------------------------------
@@ -464,6 +479,7 @@ def _save(
     """Record FILES as a revision and make it the draft. BASE is what the files were built
     from: if another save moved the draft since, nothing is written (SaveRace)."""
     parent = base.revision if base is not None and base.revision is not None else None
+    budgets.check(actor, files, _sizes_before(slug, base))  # before anything is written
     try:
         revision, created = revisions.record_files(slug, files, author=actor, note=note)
     except IntegrityError:  # two saves took the same revision number at once
@@ -512,6 +528,18 @@ def _save(
         note=note,
     )
     return revision
+
+
+def _sizes_before(slug: str, base: Workspace | None) -> dict[str, int]:
+    """{path: size} of what a save of SLUG replaces: BASE's files, else the draft (or the
+    published revision) as stored; nothing for a new course."""
+    if base is not None:
+        return {rel: len(data) for rel, data in base.files.items()}
+    draft = db.session.get(CourseDraft, slug)
+    if draft is not None:
+        return budgets.revision_sizes(draft.revision_id)
+    published = revisions.published_revision(slug)
+    return budgets.revision_sizes(published.id if published is not None else None)
 
 
 class SaveRace(DomainError):
@@ -580,3 +608,27 @@ def _folder_files(slug: str) -> dict[str, bytes]:
     if not COURSE_SLUG.match(slug) or not (folder / "course.md").is_file():
         raise NotFound(_("No encontramos ese curso."))
     return read_folder(folder)
+
+
+# --- files of a course in the browser (issue 21) -------------------------------------------------
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same files always give the same .zip
+
+
+def course_zip(slug: str, number: int | None = None) -> tuple[str, bytes]:
+    """SLUG's draft (or what the workspace shows), or its revision NUMBER, as a .zip that the
+    workshop's upload (uploads.read_course_zip, import_course) takes back unchanged: every
+    file inside one folder named after the course. Returns (download name, bytes)."""
+    if number is None:
+        files: Mapping[str, bytes] = workspace(slug).files
+        name = f"{slug}-borrador.zip"
+    else:
+        files = revisions.revision_files(revision_by_number(slug, number))
+        name = f"{slug}-version-{number}.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel in sorted(files):
+            info = zipfile.ZipInfo(f"{slug}/{rel}", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[rel])
+    return name, buffer.getvalue()

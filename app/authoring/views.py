@@ -3,13 +3,23 @@ publish, history and editors. Rules live in app.authoring.services; the request 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.authoring import bp, reviews
+from app.authoring import bp, reviews, testers
 from app.authoring import files as course_files
 from app.authoring import services as authoring
 from app.authoring.diff import compare
@@ -22,13 +32,13 @@ from app.authoring.forms import (
     NewCourseForm,
     PublishForm,
     RenameForm,
+    TesterForm,
     ZipForm,
 )
 from app.authoring.uploads import UploadRefused, check_media_upload, read_course_zip
-from app.content import grade_quiz
+from app.content import grade_answers, read_posted_answers
 from app.course_store import get_store
 from app.errors import DomainError, NotFound
-from app.quizzes import services as quizzes
 from app.revisions import services as revisions
 from app.web.access import roles_required
 from app.web.forms import ConfirmForm
@@ -41,7 +51,11 @@ SNIPPET_KEY = "aula_snippet"  # the Markdown of the last upload, for the course 
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"editable": lambda rel: bool(course_files.EDITABLE.match(rel))}
+    return {
+        "editable": lambda rel: bool(course_files.EDITABLE.match(rel)),
+        # False for a person invited to try the course (a tester): the preview only.
+        "edits_course": lambda slug: authoring.can_edit(_me(), slug),
+    }
 
 
 def _me():
@@ -164,6 +178,9 @@ def course(slug: str):
         form=ConfirmForm(),
         snippet=session.pop(SNIPPET_KEY, ""),
         review=reviews.latest_for(slug),
+        tester_form=g.get("tester_form") or TesterForm(prefix="tester"),
+        testers=testers.testers_of(slug),
+        orphans=course_files.orphans(ws.files),
     )
 
 
@@ -357,8 +374,16 @@ def _media_form(ws: authoring.Workspace) -> MediaForm:
 
 # --- preview -------------------------------------------------------------------------------------
 def _previewable(slug: str) -> authoring.Workspace:
-    ws = _workspace_or_404(slug)
+    """The draft to preview, for the course's editors and the people they invited to try it
+    (testers: read-only, and nothing of the preview is recorded)."""
+    try:
+        testers.require_previewer(_me(), slug)
+        ws = authoring.workspace(slug)
+    except NotFound:
+        abort(404)
     if ws.course is None:
+        if not authoring.can_edit(_me(), slug):
+            abort(404)  # a tester has no page to fix it on: they see the course again once fixed
         flash(_("El borrador tiene errores: corrígelos para ver la vista previa."), "error")
         abort(redirect(url_for("authoring.course", slug=slug, _anchor="revision")))
     return ws
@@ -369,14 +394,14 @@ def _easy() -> bool:
 
 
 @bp.route("/<slug>/vista-previa/")
-@roles_required(*STAFF)
+# Any logged-in person: its editors and testers (_previewable); others get 404.
 def preview(slug: str):
     ws = _previewable(slug)
     return render_template("authoring/preview_course.html", ws=ws, course=ws.course)
 
 
 @bp.route("/<slug>/vista-previa/<lesson_slug>")
-@roles_required(*STAFF)
+# Any logged-in person: its editors and testers (_previewable); others get 404.
 def preview_lesson(slug: str, lesson_slug: str):
     ws = _previewable(slug)
     course = ws.course
@@ -398,7 +423,7 @@ def preview_lesson(slug: str, lesson_slug: str):
 
 
 @bp.route("/<slug>/vista-previa/pruebas/<quiz_id>", methods=["GET", "POST"])
-@roles_required(*STAFF)
+# Any logged-in person: its editors and testers (_previewable); others get 404.
 def preview_quiz(slug: str, quiz_id: str):
     ws = _previewable(slug)
     quiz = ws.course.quizzes.get(quiz_id)
@@ -407,8 +432,8 @@ def preview_quiz(slug: str, quiz_id: str):
     form = ConfirmForm()
     result = answers = None
     if form.validate_on_submit():
-        answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
-        result = grade_quiz(quiz, answers)
+        answers = read_posted_answers(quiz, request.form.to_dict(flat=False))
+        result = grade_answers(quiz, answers)  # as an attempt is graded: the one grading path
     orders = {q.key: [o.key for o in q.options] for q in quiz.questions}
     return render_template(
         "authoring/preview_quiz.html",
@@ -420,10 +445,7 @@ def preview_quiz(slug: str, quiz_id: str):
         orders=orders,
         answers=answers or {},
         result=result,
-        results={
-            q.key: {"correct": r.correct, "points": r.points}
-            for q, r in zip(quiz.questions, result.questions if result else (), strict=False)
-        },
+        results=result.by_question(quiz) if result else {},
     )
 
 
@@ -592,3 +614,96 @@ def remove_editor(slug: str, user_id: int):
         authoring.remove_editor(_me(), slug, person)
         flash(_("%(name)s ya no edita el curso.", name=person.full_name), "success")
     return redirect(url_for("authoring.editors", slug=slug))
+
+
+# --- people who try the course (testers) ---------------------------------------------------------
+@bp.route("/<slug>/personas-que-prueban", methods=["POST"])
+@roles_required(*STAFF)
+def add_tester(slug: str):
+    _workspace_or_404(slug)
+    form = TesterForm(prefix="tester")
+    if form.validate_on_submit():
+        try:
+            person = testers.add_tester(_me(), slug, form.username.data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            name = person.full_name
+            flash(_("%(name)s ya puede probar el curso en la vista previa.", name=name), "success")
+            return _home(slug, _anchor="personas-que-prueban")
+    g.tester_form = form  # the course page, with the form's errors
+    return course(slug), 400
+
+
+@bp.route("/<slug>/personas-que-prueban/<int:user_id>/quitar", methods=["POST"])
+@roles_required(*STAFF)
+def remove_tester(slug: str, user_id: int):
+    _workspace_or_404(slug)
+    try:
+        person = testers.tester_of(slug, user_id)
+    except NotFound:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        testers.remove_tester(_me(), slug, person)
+        flash(_("%(name)s ya no prueba el curso.", name=person.full_name), "success")
+    return _home(slug, _anchor="personas-que-prueban")
+
+
+# --- a course as a .zip (issue 21) ---------------------------------------------------------------
+def _zip_response(slug: str, number: int | None):
+    try:
+        authoring.require_editor(_me(), slug)
+        name, data = authoring.course_zip(slug, number)
+    except NotFound:
+        abort(404)
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<slug>/descargar.zip")
+@roles_required(*STAFF)
+def download_zip(slug: str):
+    return _zip_response(slug, None)
+
+
+@bp.route("/<slug>/historial/<int:number>/descargar.zip")
+@roles_required(*STAFF)
+def download_version_zip(slug: str, number: int):
+    return _zip_response(slug, number)
+
+
+# --- easy-read versions and orphan files (issue 21) ----------------------------------------------
+@bp.route("/<slug>/lecciones/<stem>/lectura-facil", methods=["POST"])
+@roles_required(*STAFF)
+def add_easy_read(slug: str, stem: str):
+    ws = _workspace_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("El formulario caducó. Vuelve a intentarlo."), "error")
+        return _home(slug, _anchor="lecciones")
+    try:
+        files, path = course_files.new_easy_read(ws.files, stem)
+        authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
+    except DomainError as exc:
+        return refused(exc, url_for("authoring.course", slug=slug))
+    flash(_("Agregaste %(path)s. Escribe cada parte con frases cortas.", path=path), "success")
+    return redirect(url_for("authoring.edit", slug=slug, path=path))
+
+
+@bp.route("/<slug>/sobrantes/<path:path>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def delete_orphan(slug: str, path: str):
+    ws = _workspace_or_404(slug)
+    if path not in course_files.orphans(ws.files):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            files = course_files.delete_orphan(ws.files, path)
+            authoring.change_files(_me(), slug, ws, files, _("Borró %(path)s", path=path))
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.course", slug=slug))
+        flash(_("Borraste %(path)s del borrador.", path=path), "success")
+        return _home(slug, _anchor="sobrantes")
+    return render_template("authoring/delete_orphan.html", ws=ws, path=path, form=form)

@@ -9,6 +9,7 @@ from flask import abort, render_template, request, send_file, send_from_director
 from flask_login import current_user
 
 from app.authoring import services as authoring
+from app.authoring import testers
 from app.catalog import bp
 from app.catalog.fullcourse import for_full_page
 from app.content.narration import GENERATED_EXTENSIONS
@@ -58,8 +59,9 @@ def media(slug: str, filename: str):
     course = get_course(slug, include_drafts=staff)
     path = get_store().media_path(course, filename) if course else None
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    if path is None and staff and authoring.can_edit(current_user, slug):
-        # A file of the course's draft, for its preview in the workshop (never cached).
+    if path is None and current_user.is_authenticated and testers.can_preview(current_user, slug):
+        # A file of the course's draft, for its preview in the workshop (never cached): its
+        # editors and the people they invited to try it.
         data = authoring.draft_media(slug, filename)
         if data is not None:
             return send_file(io.BytesIO(data), mimetype=mimetype, max_age=0, conditional=True)

@@ -4,9 +4,10 @@ from .grading import (
     QuestionResult,
     QuizResult,
     display_order,
+    grade_answers,
     grade_question,
-    grade_quiz,
     normalize_text_answer,
+    read_posted_answers,
     shuffled_order,
 )
 from .loader import check_paths, course_version, load_course, load_courses
@@ -47,10 +48,11 @@ __all__ = [
     "course_version",
     "display_order",
     "format_problems",
+    "grade_answers",
     "grade_question",
-    "grade_quiz",
     "load_course",
     "load_courses",
     "normalize_text_answer",
+    "read_posted_answers",
     "shuffled_order",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,13 @@ class QuizResult:
     passed: bool
     questions: tuple[QuestionResult, ...]
 
+    def by_question(self, quiz: Quiz) -> dict[str, dict]:
+        """{question key: {"correct", "points"}} as an attempt stores it and the pages read it."""
+        return {
+            q.key: {"correct": r.correct, "points": r.points}
+            for q, r in zip(quiz.questions, self.questions, strict=True)
+        }
+
 
 def normalize_text_answer(text: Any) -> str:
     """Lowercase, drop accents, collapse spaces and strip surrounding punctuation."""
@@ -61,6 +68,8 @@ def _is_correct(question: Question, answer: Any) -> bool:
         given = normalize_text_answer(answer)
         return bool(given) and any(given == normalize_text_answer(a) for a in question.answers)
     if kind == "ordering":
+        if isinstance(answer, Mapping):
+            answer = ordering_answer(answer)
         if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
             return False
         return list(answer) == [o.key for o in question.options]
@@ -76,8 +85,60 @@ def grade_question(question: Question, answer: Any) -> QuestionResult:
     return QuestionResult(correct, question.points if correct else 0)
 
 
-def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
-    """Grade every question of a quiz; missing answers count as wrong."""
+def ordering_answer(positions: Mapping[str, Any]) -> list[str] | None:
+    """Turn {option: position}, as an attempt stores it, into the options in the chosen order.
+
+    None when two options share a position or a position is not a whole number: that is no
+    order at all, so it cannot be right (however the option keys happen to sort).
+    """
+    if not all(type(p) is int for p in positions.values()):
+        return None
+    if len(set(positions.values())) != len(positions):
+        return None
+    return [key for key, _pos in sorted(positions.items(), key=lambda kv: kv[1])]
+
+
+def read_posted_answers(quiz: Quiz, form: Mapping[str, Iterable[str]]) -> dict:
+    """The answers to QUIZ in a posted form (name -> list of values), as an attempt stores them.
+
+    The one reader of quiz forms, for attempts and previews alike: a choice is an option key,
+    multiple choice a sorted list of keys, text at most 500 characters, ordering
+    {option: position}. Unknown names, and values that are no option of the question, are
+    ignored.
+    """
+    answers: dict = {}
+    for question in quiz.questions:
+        name = f"q-{question.key}"
+        keys = {o.key for o in question.options}
+        if question.kind in ("single", "true_false"):
+            values = [v for v in form.get(name, []) if v in keys]
+            if values:
+                answers[question.key] = values[0]
+        elif question.kind == "multiple":
+            if name in form or f"{name}-present" in form:
+                answers[question.key] = sorted({v for v in form.get(name, []) if v in keys})
+        elif question.kind == "text":
+            values = list(form.get(name, []))
+            if values:
+                answers[question.key] = values[0][:500]
+        elif question.kind == "ordering":
+            positions = {}
+            for option in question.options:
+                raw = next(iter(form.get(f"{name}-{option.key}") or [""]), "")
+                if raw.isascii() and raw.isdigit() and len(raw) <= 4:  # "²" is a digit too
+                    positions[option.key] = int(raw)
+            if positions:
+                answers[question.key] = positions
+    return answers
+
+
+def grade_answers(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
+    """Grade ANSWERS to every question of QUIZ; missing or malformed answers count as wrong.
+
+    The one grading entry point, for attempts (their stored answers), the workshop's preview
+    (what `read_posted_answers` reads from its form) and any other caller. An ordering answer
+    is the stored {option: position} or the list of option keys in order.
+    """
     if not isinstance(answers, Mapping):
         answers = {}
     results = tuple(grade_question(q, answers.get(q.key)) for q in quiz.questions)

@@ -32,6 +32,8 @@ RECENT_DRAFTS = 32  # drafts' check results kept in memory (load_files)
 
 # Bump when the model or the rendering changes, so old pickles are ignored.
 CACHE_FORMAT = 4
+# The check of a version that does not load (its problems only): <slug>-<version>.errors.pickle.
+REFUSED_SUFFIX = ".errors.pickle"
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 # A course published from a stored revision: its version and how to read its files (called
@@ -283,6 +285,8 @@ class CourseStore:
                 return recent[0], list(recent[1])
         result = self._read_cache(*key)
         if result is None:
+            result = self._read_refused(*key)
+        if result is None:
             if self.check_timeout is None:
                 course, found = load_course_files(slug, files, base_url=self.base_url)
             else:
@@ -292,6 +296,8 @@ class CourseStore:
             if course is not None:
                 self._write_cache(course, found)
                 self._keep_media_bytes(course, files)
+            elif not any(p.code == "check-timeout" for p in found):  # a slow moment is no verdict
+                self._write_refused(key[0], key[1], found)
             result = (course, found)
         with self._lock:
             self._recent[key] = (result[0], tuple(result[1]))
@@ -378,6 +384,72 @@ class CourseStore:
             # Older versions stay: attempts started on them are graded against them.
         except OSError:
             log.warning("could not write course cache for %s", course.slug, exc_info=True)
+
+    def _refused_path(self, slug: str, version: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{slug}-{version}{REFUSED_SUFFIX}"
+
+    def _read_refused(self, slug: str, version: str) -> tuple[None, list[Problem]] | None:
+        """The problems of a version that does not load (a draft with errors), as another
+        process checked it: without this, every worker checked such a draft again (issue 25)."""
+        path = self._refused_path(slug, version)
+        if path is None or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as fh:
+                data: Any = pickle.load(fh)  # noqa: S301 # nosec B301 - our own cache directory
+        except Exception:  # noqa: BLE001 - a bad cache file just means checking again
+            return None
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != CACHE_FORMAT
+            or data.get("base_url") != self.base_url
+        ):
+            return None
+        return None, list(data.get("problems", ()))
+
+    def _write_refused(self, slug: str, version: str, problems: list[Problem]) -> None:
+        path = self._refused_path(slug, version)
+        if path is None or self.cache_dir is None:
+            return
+        payload = {"format": CACHE_FORMAT, "base_url": self.base_url, "problems": tuple(problems)}
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            log.warning("could not write the check of %s", slug, exc_info=True)
+
+    def prune_cache(self, keep: set[tuple[str, str]]) -> tuple[int, int]:
+        """Delete the pickles of versions not in KEEP ((slug, version): the revisions still
+        stored) nor loaded in this process nor any course's last published version: a pickle is
+        written for every version checked, drafts included (20 saves left 7.3 MB; issue 25).
+        Returns (files deleted, bytes freed)."""
+        if self.cache_dir is None or not self.cache_dir.is_dir():
+            return 0, 0
+        keep = set(keep)
+        with self._lock:
+            loaded = [*self._courses.values(), *self._folder_courses.values()]
+        keep.update((course.slug, course.version) for course in loaded)
+        for latest in self.cache_dir.glob("*.latest"):
+            try:
+                keep.add((latest.name[: -len(".latest")], latest.read_text("utf-8").strip()))
+            except OSError:
+                continue
+        files = freed = 0
+        for path in self.cache_dir.glob("*.pickle"):
+            suffix = REFUSED_SUFFIX if path.name.endswith(REFUSED_SUFFIX) else ".pickle"
+            slug, _dash, version = path.name[: -len(suffix)].rpartition("-")
+            if (slug, version) in keep:
+                continue
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except OSError:
+                continue
+            files += 1
+            freed += size
+        return files, freed
 
     def _write_latest(self, course: Course) -> None:
         """Record COURSE as the last published version (the fallback when the folder breaks).

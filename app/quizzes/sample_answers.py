@@ -34,7 +34,7 @@ def sample_answers(quiz: Quiz, rng: random.Random, correct_share: float) -> dict
 
 def answers_as_form(quiz: Quiz, answers: dict) -> dict:
     """The form fields an attempt page would send for ANSWERS (the inverse of
-    `quizzes.services.clean_answers`): the load test answers as a browser would."""
+    `content.grading.read_posted_answers`): the load test answers as a browser would."""
     data: dict = {}
     for question in quiz.questions:
         if question.key not in answers:

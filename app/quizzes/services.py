@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import Enum
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.content.grading import display_order, grade_quiz
+from app.content.grading import display_order, grade_answers
 from app.content.model import Course, Question, Quiz
 from app.errors import DomainError, NotFound
 from app.events import quiz_graded
@@ -150,42 +151,9 @@ def is_late(attempt: QuizAttempt) -> bool:
     return attempt.deadline_at is not None and utcnow() > attempt.deadline_at
 
 
-def clean_answers(quiz: Quiz, form: Mapping[str, list[str]]) -> dict:
-    """Read the answers of QUIZ from submitted form lists; unknown keys are ignored."""
-    answers: dict = {}
-    for question in quiz.questions:
-        name = f"q-{question.key}"
-        keys = {o.key for o in question.options}
-        if question.kind in ("single", "true_false"):
-            values = [v for v in form.get(name, []) if v in keys]
-            if values:
-                answers[question.key] = values[0]
-        elif question.kind == "multiple":
-            if name in form or f"{name}-present" in form:
-                answers[question.key] = sorted({v for v in form.get(name, []) if v in keys})
-        elif question.kind == "text":
-            values = form.get(name, [])
-            if values:
-                answers[question.key] = values[0][:500]
-        elif question.kind == "ordering":
-            positions = {}
-            for option in question.options:
-                raw = (form.get(f"{name}-{option.key}") or [""])[0]
-                if raw.isdigit():
-                    positions[option.key] = int(raw)
-            if positions:
-                answers[question.key] = positions
-    return answers
-
-
 def display_orders(attempt: QuizAttempt, questions: Iterable[Question]) -> dict[str, tuple]:
     """The option order of each question in ATTEMPT: shuffled per attempt, stable within it."""
     return {q.key: display_order(q, f"{attempt.id}-{q.key}") for q in questions}
-
-
-def ordering_answer(positions: Mapping[str, int]) -> list[str]:
-    """Turn {option: position} into the list of options in the order the person chose."""
-    return [key for key, _pos in sorted(positions.items(), key=lambda kv: (kv[1], kv[0]))]
 
 
 def save_answers(attempt: QuizAttempt, quiz: Quiz, answers: dict) -> bool:
@@ -204,16 +172,6 @@ def save_answers(attempt: QuizAttempt, quiz: Quiz, answers: dict) -> bool:
     return result.rowcount == 1
 
 
-def grading_input(quiz: Quiz, answers: dict) -> dict:
-    out = {}
-    for question in quiz.questions:
-        value = answers.get(question.key)
-        if question.kind == "ordering" and isinstance(value, dict):
-            value = ordering_answer(value)
-        out[question.key] = value
-    return out
-
-
 def submit_attempt(
     user: User, attempt: QuizAttempt, course: Course, quiz: Quiz, answers: dict | None
 ) -> SubmitOutcome:
@@ -224,11 +182,7 @@ def submit_attempt(
     final = dict(attempt.answers or {})
     if answers and not late:
         final.update(answers)
-    result = grade_quiz(quiz, grading_input(quiz, final))
-    per_question = {
-        q.key: {"correct": r.correct, "points": r.points}
-        for q, r in zip(quiz.questions, result.questions, strict=True)
-    }
+    result = grade_answers(quiz, final)
     now = utcnow()
     changed = db.session.execute(
         update(QuizAttempt)
@@ -241,7 +195,7 @@ def submit_attempt(
             max_score=result.max_score,
             percent=result.percent,
             passed=result.passed,
-            results=per_question,
+            results=result.by_question(quiz),
         )
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -291,13 +245,19 @@ def remaining_attempts(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
     return None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0)
 
 
-@dataclass(frozen=True)
-class AnswerOutcome:
+class AnswerOutcome(Enum):
     """What happened to the answers sent from an attempt page."""
 
-    closed: bool  # the attempt is submitted now (by this request or an earlier one)
-    graded_now: bool  # this request graded it
-    late: bool  # its time was over: graded with the answers saved until then
+    SAVED = "saved"  # kept; the attempt is still open
+    SUBMITTED = "submitted"  # graded by this request
+    SUBMITTED_LATE = "submitted_late"  # sent after its time: graded with what was saved by then
+    TIME_OVER = "time_over"  # saved after its time: graded with what was saved by then
+    ALREADY_SUBMITTED = "already_submitted"  # an earlier request (a tab, a click) graded it
+
+    @property
+    def closed(self) -> bool:
+        """The attempt is submitted now: its result page is next."""
+        return self is not AnswerOutcome.SAVED
 
 
 def answer_attempt(
@@ -306,10 +266,11 @@ def answer_attempt(
     """Save ANSWERS (or submit them); an attempt past its time is graded with what was saved."""
     if submit:
         outcome = submit_attempt(user, attempt, course, quiz, answers)
-        return AnswerOutcome(closed=True, graded_now=outcome.graded_now, late=outcome.late)
+        if not outcome.graded_now:
+            return AnswerOutcome.ALREADY_SUBMITTED
+        return AnswerOutcome.SUBMITTED_LATE if outcome.late else AnswerOutcome.SUBMITTED
     if save_answers(attempt, quiz, answers):
-        return AnswerOutcome(closed=False, graded_now=False, late=False)
-    if is_late(attempt):
-        submit_attempt(user, attempt, course, quiz, None)
-        return AnswerOutcome(closed=True, graded_now=True, late=True)
-    return AnswerOutcome(closed=True, graded_now=False, late=False)
+        return AnswerOutcome.SAVED
+    if is_late(attempt) and submit_attempt(user, attempt, course, quiz, None).graded_now:
+        return AnswerOutcome.TIME_OVER
+    return AnswerOutcome.ALREADY_SUBMITTED

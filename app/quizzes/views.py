@@ -7,19 +7,53 @@ import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.content.grading import read_posted_answers
 from app.course_store import course_or_404, get_course_version, get_store
 from app.errors import DomainError, NotFound
 from app.learning import services as learning
 from app.preferences.current import easy_read_asked, reading_version
 from app.quizzes import bp
 from app.quizzes import services as quizzes
+from app.quizzes.services import AnswerOutcome
 from app.web.forms import ConfirmForm
 from app.web.unit_of_work import refused
 
 PAGE_SIZE = 5
 log = logging.getLogger("aula.quizzes")
+
+# What the attempt page tells after answers were sent: (message, flash category); none for a
+# plain submission, which goes straight to its result.
+OUTCOME_MESSAGES = {
+    AnswerOutcome.SAVED: (_l("Guardamos tus respuestas. Puedes volver cuando quieras."), "success"),
+    AnswerOutcome.SUBMITTED: None,
+    AnswerOutcome.SUBMITTED_LATE: (
+        _l(
+            "El tiempo de la prueba había terminado: se corrigieron las respuestas "
+            "guardadas hasta ese momento."
+        ),
+        "info",
+    ),
+    AnswerOutcome.TIME_OVER: (
+        _l(
+            "El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
+            "hasta ese momento."
+        ),
+        "info",
+    ),
+    AnswerOutcome.ALREADY_SUBMITTED: (
+        _l("Este intento ya estaba enviado; no se volvió a corregir. Este es su resultado."),
+        "info",
+    ),
+}
+
+
+def _tell(outcome: AnswerOutcome) -> None:
+    message = OUTCOME_MESSAGES[outcome]
+    if message is not None:
+        flash(str(message[0]), message[1])
 
 
 def _version() -> dict:
@@ -109,10 +143,7 @@ def attempt(attempt_id: int):
     page = min(max(int(page) if page.isdigit() else 1, 1), pages)
     if attempt.state == "submitted":
         if request.method == "POST":
-            flash(
-                _("Este intento ya estaba enviado; no se volvió a corregir. Este es su resultado."),
-                "info",
-            )
+            _tell(AnswerOutcome.ALREADY_SUBMITTED)
         return redirect(
             url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
         )
@@ -123,43 +154,19 @@ def attempt(attempt_id: int):
             return redirect(
                 url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page, **_version())
             )
-        answers = quizzes.clean_answers(quiz, request.form.to_dict(flat=False))
+        answers = read_posted_answers(quiz, request.form.to_dict(flat=False))
         action = request.form.get("accion", "guardar")
-        submit = action == "enviar"
         outcome = quizzes.answer_attempt(
-            current_user, attempt, course, quiz, answers, submit=submit
+            current_user, attempt, course, quiz, answers, submit=action == "enviar"
         )
         if outcome.closed:
-            if submit and not outcome.graded_now:
-                flash(
-                    _(
-                        "Este intento ya estaba enviado; no se volvió a corregir. "
-                        "Este es su resultado."
-                    ),
-                    "info",
-                )
-            elif submit and outcome.late:
-                flash(
-                    _(
-                        "El tiempo de la prueba había terminado: se corrigieron las respuestas "
-                        "guardadas hasta ese momento."
-                    ),
-                    "info",
-                )
-            elif outcome.late:
-                flash(
-                    _(
-                        "El tiempo de la prueba terminó: se corrigieron las respuestas guardadas "
-                        "hasta ese momento."
-                    ),
-                    "info",
-                )
+            _tell(outcome)
             return redirect(
                 url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
             )
         target = {"anterior": page - 1, "siguiente": page + 1}.get(action, page)
-        if action == "guardar":
-            flash(_("Guardamos tus respuestas. Puedes volver cuando quieras."), "success")
+        if action == "guardar":  # turning a page saves without a word
+            _tell(outcome)
         return redirect(
             url_for(
                 "quizzes.attempt",

@@ -120,6 +120,23 @@ class CourseEditor(db.Model):
         return f"<CourseEditor {self.course_slug} {self.user_id}>"
 
 
+class CourseTester(db.Model):
+    """A person an editor invited to try a course: reads its draft in the workshop preview
+    (nothing else of the workshop; no enrolment, progress or certificate from it)."""
+
+    __tablename__ = "course_testers"
+    __table_args__ = (UniqueConstraint("course_slug", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CourseTester {self.course_slug} {self.user_id}>"
+
+
 PUBLISH_ACTIONS = ("publish", "rollback", "withdraw")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from app.revisions.models import (
     CourseDraft,
     CoursePublication,
     CoursePublishEvent,
+    CourseReview,
     CourseRevision,
     CourseRevisionFile,
 )
@@ -286,3 +289,202 @@ def drop_draft(slug: str, revision_id: int) -> bool:
         .execution_options(synchronize_session="fetch")  # the session forgets it too
     )
     return dropped.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune removed: draft revisions (slug, number), blobs, and the bytes freed."""
+
+    revisions: tuple[tuple[str, int], ...]
+    blobs: int
+    bytes_freed: int
+
+
+def kept_revision_ids(slug: str | None = None) -> set[int]:
+    """Revisions a prune never deletes: published now or ever (publish events), a draft's current
+    or base revision, and any revision a review names."""
+    queries = [
+        select(CoursePublication.revision_id),
+        select(CoursePublishEvent.revision_id),
+        select(CourseDraft.revision_id),
+        select(CourseDraft.base_revision_id),
+        select(CourseReview.revision_id),
+        select(CourseReview.base_revision_id),
+    ]
+    kept: set[int] = set()
+    for query in queries:
+        kept.update(i for i in db.session.scalars(query) if i is not None)
+    return kept
+
+
+def prune_drafts(
+    *, older_than: timedelta | None = None, slug: str | None = None, now: datetime | None = None
+) -> Pruned:
+    """Delete the draft revisions never published that are older than OLDER_THAN (None: any
+    age) of SLUG (None: every course), unless something refers to them (kept_revision_ids);
+    revisions saved from a deleted one are re-pointed to its nearest kept ancestor. Then delete
+    the blobs no revision file uses any more. Does not commit."""
+    query = select(CourseRevision.id, CourseRevision.course_slug, CourseRevision.parent_id)
+    if slug is not None:
+        query = query.where(CourseRevision.course_slug == slug)
+    rows = db.session.execute(query).all()
+    parents = {rid: parent for rid, _slug, parent in rows}
+    kept = kept_revision_ids()
+    cutoff = (now or utcnow()) - older_than if older_than is not None else None
+    candidates = [rid for rid, _slug, _parent in rows if rid not in kept]
+    if cutoff is not None and candidates:
+        old = set(
+            db.session.scalars(
+                select(CourseRevision.id).where(
+                    CourseRevision.id.in_(candidates), CourseRevision.created_at < cutoff
+                )
+            )
+        )
+        candidates = [rid for rid in candidates if rid in old]
+    doomed = set(candidates)
+    removed: list[tuple[str, int]] = []
+    if doomed:
+        # Revisions of other courses never have a parent here; read the rest of the parents
+        # when only one course was listed.
+        if slug is not None:
+            children = db.session.execute(
+                select(CourseRevision.id, CourseRevision.parent_id).where(
+                    CourseRevision.parent_id.in_(doomed)
+                )
+            )
+            parents.update((child, parent) for child, parent in children)
+
+        def ancestor(rid: int | None) -> int | None:
+            seen = set()
+            while rid is not None and rid in doomed and rid not in seen:
+                seen.add(rid)
+                rid = parents.get(rid)
+            return rid if rid not in doomed else None
+
+        for child, parent in list(parents.items()):
+            if child not in doomed and parent in doomed:
+                db.session.execute(
+                    update(CourseRevision)
+                    .where(CourseRevision.id == child)
+                    .values(parent_id=ancestor(parent))
+                    .execution_options(synchronize_session=False)
+                )
+        removed = [
+            (s, n)
+            for s, n in db.session.execute(
+                select(CourseRevision.course_slug, CourseRevision.number)
+                .where(CourseRevision.id.in_(doomed))
+                .order_by(CourseRevision.course_slug, CourseRevision.number)
+            ).tuples()
+        ]
+        db.session.execute(
+            delete(CourseRevisionFile)
+            .where(CourseRevisionFile.revision_id.in_(doomed))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(CourseRevision)
+            .where(CourseRevision.id.in_(doomed))
+            .values(parent_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            delete(CourseRevision)
+            .where(CourseRevision.id.in_(doomed))
+            .execution_options(synchronize_session=False)
+        )
+    blobs, freed = prune_blobs()
+    db.session.expire_all()
+    return Pruned(tuple(removed), blobs, freed)
+
+
+def prune_blobs() -> tuple[int, int]:
+    """Delete the blobs no revision file uses: (how many, their bytes)."""
+    unused = (
+        ~select(CourseRevisionFile.blob_sha256)
+        .where(CourseRevisionFile.blob_sha256 == CourseBlob.sha256)
+        .exists()
+    )
+    count, size = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(CourseBlob.size), 0)).where(unused)
+    ).one()
+    if count:
+        db.session.execute(
+            delete(CourseBlob).where(unused).execution_options(synchronize_session=False)
+        )
+    return int(count), int(size)
+
+
+class LazyRevisionFiles(Mapping[str, bytes]):
+    """The files of a stored revision, read only when their bytes are needed: the workshop's
+    lists and course page need the paths and the check (cached by version), not megabytes of
+    media (issue 25: the admin's index read every course's files, media included). The paths
+    come in one query; course.md alone in one more; any other Markdown file reads every
+    Markdown file at once, and any other file every file."""
+
+    def __init__(self, revision_id: int) -> None:
+        self.revision_id = revision_id
+        self._paths: list[str] | None = None
+        self._data: dict[str, bytes] = {}
+        self._complete = False
+
+    def _keys(self) -> list[str]:
+        if self._paths is None:
+            self._paths = sorted(
+                db.session.scalars(
+                    select(CourseRevisionFile.path).where(
+                        CourseRevisionFile.revision_id == self.revision_id
+                    )
+                )
+            )
+        return self._paths
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __contains__(self, key: object) -> bool:
+        return key in set(self._keys())
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self._data:
+            return self._data[key]
+        if key not in self:
+            raise KeyError(key)
+        if key == "course.md" and not self._complete:
+            data = db.session.scalar(
+                select(CourseBlob.data)
+                .join(CourseRevisionFile, CourseRevisionFile.blob_sha256 == CourseBlob.sha256)
+                .where(
+                    CourseRevisionFile.revision_id == self.revision_id,
+                    CourseRevisionFile.path == key,
+                )
+            )
+            self._data[key] = bytes(data)
+            return self._data[key]
+        if key.endswith(".md") and not self._complete:
+            # The pages' text, never the media: the course page lists the files nothing uses.
+            rows = db.session.execute(
+                _files_query(self.revision_id).where(CourseRevisionFile.path.like("%.md"))
+            )
+            self._data.update({path: bytes(data) for path, data in rows})
+            return self._data[key]
+        self._load_all()
+        return self._data[key]
+
+    def _load_all(self) -> None:
+        if not self._complete:
+            rows = db.session.execute(_files_query(self.revision_id))
+            self._data = {path: bytes(data) for path, data in rows}
+            self._complete = True
+
+    def loaded(self) -> bool:
+        """Whether every file's bytes were read (tests and benchmarks)."""
+        return self._complete
+
+
+def lazy_revision_files(revision: CourseRevision) -> LazyRevisionFiles:
+    """REVISION's files as a mapping that reads bytes only when asked (LazyRevisionFiles)."""
+    return LazyRevisionFiles(revision.id)

@@ -44,6 +44,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_course_reviews_course_slug'), ['course_slug'], unique=False)
         batch_op.create_index('ix_course_reviews_status_course_slug', ['status', 'course_slug'], unique=False)
 
+    op.create_table('course_testers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_slug', sa.String(length=100), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_course_testers_added_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_course_testers_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course_testers')),
+    sa.UniqueConstraint('course_slug', 'user_id', name=op.f('uq_course_testers_course_slug_user_id'))
+    )
+    with op.batch_alter_table('course_testers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_testers_user_id'), ['user_id'], unique=False)
+
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('issuer_name', sa.String(length=200), server_default='', nullable=False))
 
@@ -58,3 +72,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_course_reviews_course_slug'))
 
     op.drop_table('course_reviews')
+
+    with op.batch_alter_table('course_testers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_course_testers_user_id'))
+
+    op.drop_table('course_testers')

@@ -193,6 +193,7 @@ PAGES += [
     Page("authoring.publish", lambda s: f"{WORKSHOP}/publicar", STAFF),
     Page("authoring.history", lambda s: f"{WORKSHOP}/historial", STAFF),
     Page("authoring.history_diff", lambda s: f"{WORKSHOP}/historial/1", STAFF),
+    Page("authoring.delete_orphan", lambda s: f"{WORKSHOP}/sobrantes/media/sobrante.txt", STAFF),
     Page("authoring.editors", lambda s: f"{WORKSHOP}/editores", ("admin",)),
     Page("admin.course_reviews", lambda s: "/admin/cursos/aprobaciones", ("admin",)),
     Page(
@@ -211,6 +212,8 @@ EXCLUDED: dict[str, str] = {
     "reports.export_csv": "CSV download (read back with the csv module in tests/web)",
     "reports.export_xlsx": "XLSX download (read back with openpyxl in tests/web)",
     "certificates.download_pdf": "certificate PDF download (checked in tests/web)",
+    "authoring.download_zip": "course draft as .zip (round trip in tests/web/test_workshop_files)",
+    "authoring.download_version_zip": "a course version as .zip (tests/web/test_workshop_files)",
     "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
     "privacy.my_data_csv": "personal data download (CSV, checked in tests/web)",
     "accounts.set_language": "sets the visitor's language cookie and redirects (tests/web)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.content.grading import grade_quiz
+from app.content.grading import grade_answers
 from app.content.model import QuizBlock
 
 from .helpers import CourseBuilder, find, lesson, only
@@ -137,10 +137,10 @@ def test_grading_is_the_same_with_either_wording(build):
         "p4": "Asamblea General.",
         "p5": [o.key for o in quiz.questions[4].options],
     }
-    assert grade_quiz(quiz.easy_read, answers) == grade_quiz(quiz, answers)
-    assert grade_quiz(quiz, answers).percent == 100
+    assert grade_answers(quiz.easy_read, answers) == grade_answers(quiz, answers)
+    assert grade_answers(quiz, answers).percent == 100
     wrong = {"p1": "a", "p2": ["a"], "p3": "a", "p4": "junta", "p5": []}
-    assert grade_quiz(quiz.easy_read, wrong) == grade_quiz(quiz, wrong)
+    assert grade_answers(quiz.easy_read, wrong) == grade_answers(quiz, wrong)
 
 
 def test_the_quiz_card_sits_where_the_easy_text_puts_it(build):

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.certificates.models import Certificate
+from app.content.grading import read_posted_answers
 from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
 from app.orgs.models import Municipality
 from app.quizzes.models import QuizAttempt
 from app.quizzes.sample_answers import answers_as_form, sample_answers
-from app.quizzes.services import clean_answers
 from bench.benchdata import BENCH_PASSWORD, BenchDataError, create_bench_data
 from tests.helpers import count
 
@@ -66,4 +66,4 @@ def test_answers_as_form_is_what_the_attempt_page_reads(ctx):
                 k: v if isinstance(v, list) else [v]
                 for k, v in answers_as_form(quiz, answers).items()
             }
-            assert clean_answers(quiz, form) == answers
+            assert read_posted_answers(quiz, form) == answers

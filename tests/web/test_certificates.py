@@ -20,6 +20,7 @@ from app.audit.models import AuditEvent
 from app.certificates import services as certs
 from app.certificates.models import Certificate
 from app.certificates.pdf import QR_BORDER, QR_ERROR, QR_SCALE
+from app.content.grading import read_posted_answers
 from app.course_store import get_store
 from app.extensions import db
 from app.learning import services as learning
@@ -37,7 +38,7 @@ NETWORK = "Red para el Fomento de Incubadoras de Cooperativas Inclusivas (REFICO
 
 
 def _answers(quiz, form):
-    return quizzes.clean_answers(
+    return read_posted_answers(
         quiz, {k: v if isinstance(v, list) else [v] for k, v in form.items()}
     )
 

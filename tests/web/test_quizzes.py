@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
+from app.content.grading import read_posted_answers
 from app.course_store import get_store
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
@@ -342,7 +343,7 @@ def test_simultaneous_submissions_grade_exactly_once(app, make_user, course, rep
 
                 person = db.session.get(User, user.id)
                 row = db.session.get(QuizAttempt, attempt_id)
-                cleaned = quizzes.clean_answers(quiz, answers)
+                cleaned = read_posted_answers(quiz, answers)
                 barrier.wait(timeout=10)
                 outcome = quizzes.submit_attempt(person, row, course, quiz, cleaned)
                 db.session.commit()
