@@ -18,6 +18,17 @@ from app.extensions import db
 
 FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
 PASSWORD = "una frase larga y secreta"
+# The workshop's new-course form, filled in (the course's address: NEW_COURSE_SLUG).
+NEW_COURSE_FORM = {
+    "title": "Cuidados en la cooperativa",
+    "summary": "Cómo cuidarnos entre socias y socios.",
+    "audience": "Grupos preasociativos",
+    "hours": "2,5",
+    "level": "inicial",
+    "licence": "CC BY-SA 4.0",
+    "authors": "Equipo REFICOOP, Ana Pérez",
+}
+NEW_COURSE_SLUG = "cuidados-en-la-cooperativa"
 
 
 # --- Database ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ how much is used, how much the change adds and what to do. The limits are in app
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping
 
@@ -82,13 +81,14 @@ def trainer_used(user_id: int) -> int:
     return int(total or 0)
 
 
-def new_blob_bytes(files: Mapping[str, bytes]) -> int:
-    """The bytes FILES would add to the database: distinct contents not stored yet."""
-    digests = {hashlib.sha256(data).hexdigest(): len(data) for data in files.values()}
+def new_blob_bytes(files: Mapping[str, bytes], digests: Mapping[str, str]) -> int:
+    """The bytes FILES ({path: bytes}, DIGESTS {path: SHA-256}) would add to the database:
+    distinct contents not stored yet."""
+    sizes = {digests[rel]: len(data) for rel, data in files.items()}
     stored = set(
-        db.session.scalars(select(CourseBlob.sha256).where(CourseBlob.sha256.in_(set(digests))))
+        db.session.scalars(select(CourseBlob.sha256).where(CourseBlob.sha256.in_(set(sizes))))
     )
-    return sum(n for digest, n in digests.items() if digest not in stored)
+    return sum(n for digest, n in sizes.items() if digest not in stored)
 
 
 def size_text(n: int) -> str:
@@ -106,10 +106,16 @@ def trainer_budget(user: User) -> int | None:
     return current_app.config.get("TRAINER_STORAGE_BUDGET")
 
 
-def check(actor: User, files: Mapping[str, bytes], before: Mapping[str, int]) -> None:
+def check(
+    actor: User,
+    files: Mapping[str, bytes],
+    before: Mapping[str, int],
+    digests: Mapping[str, str],
+) -> None:
     """Refuse (BudgetExceeded) FILES, the new files of a course that had BEFORE ({path: size}),
-    when they pass the course's text or media budget or ACTOR's own budget. A course already
-    over a budget (lowered since) may still shrink."""
+    when they pass the course's text or media budget or ACTOR's own budget. DIGESTS are the
+    files' SHA-256 (revisions.file_digests), computed once for the check and the save. A course
+    already over a budget (lowered since) may still shrink."""
     config = current_app.config
     old_text, old_media = split_sizes(before)
     new_text, new_media = split_sizes({rel: len(data) for rel, data in files.items()})
@@ -139,7 +145,7 @@ def check(actor: User, files: Mapping[str, bytes], before: Mapping[str, int]) ->
     own_budget = trainer_budget(actor)
     if own_budget is None:
         return
-    added = new_blob_bytes(files)
+    added = new_blob_bytes(files, digests)
     if added == 0:
         return
     used = trainer_used(actor.id)

@@ -479,9 +479,12 @@ def _save(
     """Record FILES as a revision and make it the draft. BASE is what the files were built
     from: if another save moved the draft since, nothing is written (SaveRace)."""
     parent = base.revision if base is not None and base.revision is not None else None
-    budgets.check(actor, files, _sizes_before(slug, base))  # before anything is written
+    digests = revisions.file_digests(files)  # hashed once, for the budget and the save
+    budgets.check(actor, files, _sizes_before(slug, base), digests)  # before anything is written
     try:
-        revision, created = revisions.record_files(slug, files, author=actor, note=note)
+        revision, created = revisions.record_files(
+            slug, files, author=actor, note=note, digests=digests
+        )
     except IntegrityError:  # two saves took the same revision number at once
         raise SaveRace() from None
     if created:

@@ -3,17 +3,7 @@ publish, history and editors. Rules live in app.authoring.services; the request 
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -168,18 +158,29 @@ def upload_zip():
 @bp.route("/<slug>/")
 @roles_required(*STAFF)
 def course(slug: str):
-    ws = _workspace_or_404(slug)
+    return _course_page(_workspace_or_404(slug))
+
+
+def _course_page(
+    ws: authoring.Workspace,
+    *,
+    media_form: MediaForm | None = None,
+    tester_form: TesterForm | None = None,
+) -> str:
+    """The workshop's course page; a form given here was refused and shows its errors (the
+    Markdown of an earlier upload waits in the session for a page without them)."""
+    refused_form = media_form is not None or tester_form is not None
     return render_template(
         "authoring/course.html",
         ws=ws,
         lessons=course_files.lesson_stems(ws.files),
         lesson_form=LessonForm(),
-        media_form=_media_form(ws),
+        media_form=media_form or _media_form(ws),
         form=ConfirmForm(),
-        snippet=session.pop(SNIPPET_KEY, ""),
-        review=reviews.latest_for(slug),
-        tester_form=g.get("tester_form") or TesterForm(prefix="tester"),
-        testers=testers.testers_of(slug),
+        snippet="" if refused_form else session.pop(SNIPPET_KEY, ""),
+        review=reviews.latest_for(ws.slug),
+        tester_form=tester_form or TesterForm(prefix="tester"),
+        testers=testers.testers_of(ws.slug),
         orphans=course_files.orphans(ws.files),
     )
 
@@ -345,16 +346,7 @@ def upload_media(slug: str):
             )
             session[SNIPPET_KEY] = media.snippet  # shown once, on the course page
             return _home(slug, _anchor="fragmento")
-    return render_template(
-        "authoring/course.html",
-        ws=ws,
-        lessons=course_files.lesson_stems(ws.files),
-        lesson_form=LessonForm(),
-        media_form=form,
-        form=ConfirmForm(),
-        snippet="",
-        review=reviews.latest_for(slug),
-    ), 400
+    return _course_page(ws, media_form=form), 400
 
 
 def _media_form(ws: authoring.Workspace) -> MediaForm:
@@ -620,7 +612,7 @@ def remove_editor(slug: str, user_id: int):
 @bp.route("/<slug>/personas-que-prueban", methods=["POST"])
 @roles_required(*STAFF)
 def add_tester(slug: str):
-    _workspace_or_404(slug)
+    ws = _workspace_or_404(slug)
     form = TesterForm(prefix="tester")
     if form.validate_on_submit():
         try:
@@ -631,8 +623,7 @@ def add_tester(slug: str):
             name = person.full_name
             flash(_("%(name)s ya puede probar el curso en la vista previa.", name=name), "success")
             return _home(slug, _anchor="personas-que-prueban")
-    g.tester_form = form  # the course page, with the form's errors
-    return course(slug), 400
+    return _course_page(ws, tester_form=form), 400
 
 
 @bp.route("/<slug>/personas-que-prueban/<int:user_id>/quitar", methods=["POST"])

@@ -71,6 +71,11 @@ def record_folder(
     )
 
 
+def file_digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """{path: SHA-256 hex} of FILES: the names their blobs are stored under."""
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+
+
 def record_files(
     slug: str,
     files: Mapping[str, bytes],
@@ -78,9 +83,11 @@ def record_files(
     author: User | None = None,
     author_label: str = "",
     note: str = "",
+    digests: Mapping[str, str] | None = None,
 ) -> tuple[CourseRevision, bool]:
     """Record FILES ({relative path: bytes}) as a revision of SLUG, or find the one with the
-    same content. Returns (revision, created)."""
+    same content. DIGESTS, when the caller hashed the files already (file_digests), saves
+    hashing them again. Returns (revision, created)."""
     version = files_version(files)
     existing = db.session.scalar(
         select(CourseRevision)
@@ -105,7 +112,8 @@ def record_files(
     )
     db.session.add(revision)
     db.session.flush()
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    if digests is None:
+        digests = file_digests(files)
     # Which blobs are stored already: one query on their names, never reading their bytes.
     stored = set(
         db.session.scalars(

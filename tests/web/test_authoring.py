@@ -19,19 +19,11 @@ from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
 from app.revisions.models import CourseDraft, CourseEditor, CourseReview, CourseRevision
-from tests.helpers import FIXTURE_COURSES
+from tests.helpers import FIXTURE_COURSES, NEW_COURSE_FORM, NEW_COURSE_SLUG
 from tests.worlds import WORKSHOP_LESSON
 
-NEW = {
-    "title": "Cuidados en la cooperativa",
-    "summary": "Cómo cuidarnos entre socias y socios.",
-    "audience": "Grupos preasociativos",
-    "hours": "2,5",
-    "level": "inicial",
-    "licence": "CC BY-SA 4.0",
-    "authors": "Equipo REFICOOP, Ana Pérez",
-}
-SLUG = "cuidados-en-la-cooperativa"
+NEW = NEW_COURSE_FORM
+SLUG = NEW_COURSE_SLUG
 BASE = f"/formacion/taller/{SLUG}"
 
 

@@ -25,18 +25,11 @@ from app.revisions.models import (
     CourseRevisionFile,
 )
 from app.timeutil import utcnow
+from tests.helpers import NEW_COURSE_FORM, NEW_COURSE_SLUG
 
 SLUG = "curso-podado"
-NEW = {
-    "title": "Cuidados en la cooperativa",
-    "summary": "Cómo cuidarnos entre socias y socios.",
-    "audience": "Grupos preasociativos",
-    "hours": "2,5",
-    "level": "inicial",
-    "licence": "CC BY-SA 4.0",
-    "authors": "Equipo REFICOOP, Ana Pérez",
-}
-WEB_SLUG = "cuidados-en-la-cooperativa"
+NEW = NEW_COURSE_FORM
+WEB_SLUG = NEW_COURSE_SLUG
 BASE = f"/formacion/taller/{WEB_SLUG}"
 
 

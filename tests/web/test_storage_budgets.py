@@ -14,17 +14,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.revisions.models import CourseBlob, CourseDraft, CourseRevision, CourseRevisionFile
+from tests.helpers import NEW_COURSE_FORM, NEW_COURSE_SLUG
 
-NEW = {
-    "title": "Cuidados en la cooperativa",
-    "summary": "Cómo cuidarnos entre socias y socios.",
-    "audience": "Grupos preasociativos",
-    "hours": "2,5",
-    "level": "inicial",
-    "licence": "CC BY-SA 4.0",
-    "authors": "Equipo REFICOOP, Ana Pérez",
-}
-SLUG = "cuidados-en-la-cooperativa"
+NEW = NEW_COURSE_FORM
+SLUG = NEW_COURSE_SLUG
 BASE = f"/formacion/taller/{SLUG}"
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(13)
 
