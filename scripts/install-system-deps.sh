@@ -26,7 +26,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -f "$ROOT/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
-  echo "Installing the Nu HTML Checker (npm ci)"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+# npm test tools (package.json): reinstalled whenever package-lock.json changes. --ignore-scripts:
+# no package downloads a browser or a JRE (Ace runs on Debian's chromium).
+if ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.aula-installed-lock"; then
+  echo "Installing the npm test tools (npm ci --ignore-scripts)"
+  (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$ROOT/package-lock.json" "$ROOT/node_modules/.aula-installed-lock"
 fi
