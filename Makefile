@@ -1,4 +1,4 @@
-.PHONY: help run test check lint format translations
+.PHONY: help run test check lint format translations books
 .DEFAULT_GOAL := help
 
 help:  ## List the targets
@@ -22,6 +22,9 @@ lint:  ## ruff check and format check
 format:  ## Format and fix what ruff can
 	.venv/bin/ruff format app tests bench
 	.venv/bin/ruff check --fix app tests bench
+
+books:  ## Build the talking book of every shipped course and check it (EPUBCheck, Ace, clips; minutes)
+	.venv/bin/python scripts/check-books.py
 
 translations:  ## Extract messages, update the catalogues (new entries empty, never fuzzy), compile
 	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=NOTE -o app/translations/messages.pot .

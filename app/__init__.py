@@ -14,19 +14,29 @@ from app import completion, extensions, models  # noqa: F401 - models registers 
 from app.accounts import bp as accounts_bp
 from app.admin import bp as admin_bp
 from app.authoring import bp as authoring_bp
+from app.authoring.editing import connect as connect_kept_texts
+from app.books import bp as books_bp
+from app.books.tasks import connect as connect_books
 from app.catalog import bp as catalog_bp
 from app.certificates import bp as certificates_bp
 from app.certificates.services import connect as connect_certificates
 from app.cli import register_cli
 from app.config import DEFAULT_SECRET_KEY, Config, load_environment
 from app.course_store import course_store_generation, init_courses
+from app.credentials import bp as credentials_bp
+from app.credentials.cli import register as register_credentials_cli
+from app.credentials.services import connect as connect_credentials
+from app.jobs import init_jobs
 from app.learning import bp as learning_bp
+from app.narration.services import init_narration
+from app.narration.tasks import connect as connect_narration
 from app.preferences import bp as preferences_bp
 from app.preferences.prefs import COOKIE_NAME as PREFERENCES_COOKIE
 from app.preferences.prefs import VERSIONS, normalised_preferences_cookie
 from app.privacy import bp as privacy_bp
 from app.quizzes import bp as quizzes_bp
 from app.reports import bp as reports_bp
+from app.revisions.services import send_published_after_commit
 from app.trainer import bp as trainer_bp
 from app.web import init_web, install_visitor_cache
 
@@ -35,6 +45,7 @@ BLUEPRINTS = (
     authoring_bp,
     catalog_bp,
     certificates_bp,
+    credentials_bp,
     learning_bp,
     quizzes_bp,
     admin_bp,
@@ -42,6 +53,7 @@ BLUEPRINTS = (
     reports_bp,
     privacy_bp,
     preferences_bp,
+    books_bp,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +88,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     completion.connect(app)  # lesson done / quiz graded -> course complete
     connect_certificates()  # course complete -> certificate
+    connect_credentials()  # certificate issued -> signed Open Badges credential
+    connect_kept_texts(app)  # after a login: the workshop's unsaved texts
     init_courses(app)
+    init_jobs(app)  # the job queue (SQLite in the instance folder, or Redis)
+    init_narration(app)
+    connect_narration()  # version published -> narrate its lessons
+    connect_books()  # version published -> build its talking books (EPUB with audio)
+    send_published_after_commit()  # revisions.publish -> version_published, once committed
     register_cli(app)
+    register_credentials_cli(app)
     if app.config.get("PAGE_CACHE_SECONDS"):
         install_visitor_cache(
             app,

@@ -26,7 +26,7 @@ def _pg_tool(name: str) -> str:
     if candidates:
         return candidates[-1]
     raise BackupError(
-        f"{name} not found: install the PostgreSQL client (Debian: postgresql-client)"
+        f"no se encontró {name}: instala el cliente de PostgreSQL (Debian: postgresql-client)"
     )
 
 
@@ -61,7 +61,7 @@ def backup(target: Path) -> Path:
     command.append(url.database)
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        raise BackupError(f"pg_dump falló: {result.stderr.strip()}")
     return target
 
 
@@ -69,7 +69,7 @@ def restore(source: Path) -> None:
     """Replace the database's contents with the backup at SOURCE."""
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"no backup file at {source}")
+        raise BackupError(f"no hay una copia de seguridad en {source}")
     url = make_url(db.engine.url)
     db.session.remove()
     if url.get_backend_name() == "sqlite":
@@ -77,7 +77,7 @@ def restore(source: Path) -> None:
         try:
             backup_conn.execute("PRAGMA schema_version")  # fails early on a non-SQLite file
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{source} is not a SQLite backup: {exc}") from exc
+            raise BackupError(f"{source} no es una copia de SQLite: {exc}") from exc
         live = db.engine.raw_connection()
         try:
             with backup_conn:
@@ -102,4 +102,4 @@ def restore(source: Path) -> None:
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+        raise BackupError(f"pg_restore falló: {result.stderr.strip()}")

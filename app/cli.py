@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -13,16 +14,19 @@ from sqlalchemy import select
 
 from app.accounts.services import create_user
 from app.backup import BackupError, backup, restore
+from app.books.cli import courses_books
 from app.content import check_paths, format_problems
 from app.content.cli import run_quiz_cues
 from app.content.loader import course_folders, course_version
 from app.content.model import Course, Problem
-from app.content.narration import narrate_lesson
+from app.content.narration import all_readings
 from app.content.problems import plural
 from app.course_store import get_store
 from app.demo import create_demo_data
 from app.errors import DomainError
 from app.extensions import db
+from app.narration import services as narration
+from app.narration.tasks import enqueue_readings
 from app.revisions import services as revisions
 from app.revisions.models import CourseRevision
 from app.revisions.services import announce_publish
@@ -163,41 +167,48 @@ def sync_line(
 
 @courses_cli.command("narrate")
 @click.argument("slugs", nargs=-1)
-@click.option("--wav", is_flag=True, help="Keep WAV files even when lame is installed.")
-def courses_narrate(slugs: tuple[str, ...], wav: bool) -> None:
-    """Make the spoken version of every lesson (and its easy-read version) with espeak-ng.
+@click.option("--now", is_flag=True, help="Make them here, now, instead of enqueuing them.")
+@click.option("--retry", is_flag=True, help="Try again the narrations that failed.")
+def courses_narrate(slugs: tuple[str, ...], now: bool, retry: bool) -> None:
+    """Narrate every lesson (and its easy-read version) of the courses served, or of SLUGS.
 
-    Files go to NARRATION_DIR/<course>/<version>/<lesson>[.lf].mp3 (or .wav); existing ones
-    are kept, lessons with a trainer's own recording are skipped.
+    The same jobs a publish enqueues: for the worker (`flask jobs worker`), or made here with
+    --now. A text narrated already, or waiting for the worker, is skipped (--retry: tried
+    again if it failed); a lesson with a trainer's own recording needs none.
     """
 
     store = get_store()
-    root = Path(current_app.config["NARRATION_DIR"])
     courses = [store.get(slug) for slug in slugs] if slugs else store.all()
     unknown = [slug for slug, course in zip(slugs, courses, strict=False) if course is None]
     if unknown:
         click.echo(f"unknown course: {', '.join(unknown)}", err=True)
         sys.exit(1)
-    counts = {"made": 0, "exists": 0, "recorded": 0, "empty": 0}
-    for course in courses:
-        for lesson in course.lessons:
-            for easy in (False, True):
-                what, path = narrate_lesson(
-                    root,
-                    course,
-                    lesson,
-                    easy,
-                    voice=current_app.config.get("NARRATION_VOICE", "es-419"),
-                    wpm=int(current_app.config.get("NARRATION_WORDS_PER_MINUTE", 150)),
-                    mp3=not wav,
-                )
-                counts[what] += 1
-                if what == "made":
-                    click.echo(f"{course.slug}/{course.version}/{path.name}")
+    voice, wpm = narration.voice(), narration.words_per_minute()
+    readings = [r for course in courses for r in all_readings(course, voice, wpm)]
+    texts = {r.key for r in readings if r.key}
+    recorded = sum(1 for r in readings if r.recording is not None)
+    if not now:
+        queued = enqueue_readings(readings, retry_failed=retry)
+        click.echo(
+            f"narration: {queued} enqueued for the worker, {len(texts) - queued} made or waiting "
+            f"already, {recorded} recorded by a trainer"
+        )
+        return
+    made = failed = 0
+    allowed = int(current_app.config.get("NARRATION_ATTEMPTS") or 1)
+    for found in narration.plan(readings, retry_failed=True):
+        try:
+            made += narration.make_clip(found.key, found.text, voice_name=voice, wpm=wpm)
+        except Exception as exc:  # noqa: BLE001 - written down and reported, then the next one
+            narration.record_failure(found.key, voice, exc, allowed=allowed)
+            click.echo(f"{found.lesson.slug}: failed: {exc}", err=True)
+            failed += 1
     click.echo(
-        f"narration: {counts['made']} made, {counts['exists']} already there, "
-        f"{counts['recorded']} recorded by a trainer"
+        f"narration: {made} made, {len(texts) - made - failed} already there, {failed} failed, "
+        f"{recorded} recorded by a trainer"
     )
+    if failed:
+        sys.exit(1)
 
 
 @courses_cli.command("prune")
@@ -235,7 +246,7 @@ def _bytes(n: int) -> str:
 @click.option("--name", "full_name", default="Administración REFICOOP")
 @click.option("--email", default=None)
 def create_admin(username: str, full_name: str, email: str | None) -> None:
-    """Create an admin with a random one-time password (printed once)."""
+    """Crea una cuenta de administración con una contraseña de un solo uso (se muestra una vez)."""
 
     try:
         user, password = create_user(
@@ -244,16 +255,27 @@ def create_admin(username: str, full_name: str, email: str | None) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(f"Admin '{user.username}' created. One-time password: {password}")
-    click.echo("It must be changed at the first login.")
+    click.echo(
+        f"Cuenta de administración '{user.username}' creada. Contraseña de un solo uso: {password}"
+    )
+    click.echo("Hay que cambiarla al entrar por primera vez.")
 
 
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
-    """Create demo data: the six municipalities, groups and one account per role."""
+    """Crea los datos de demostración: los seis municipios, grupos y una cuenta por rol."""
 
-    for line in create_demo_data():
+    # The demo records some 470 audit events: they stay in the database, off the screen, so
+    # that the accounts printed below are not buried.
+    audit_log = logging.getLogger("aula.audit")
+    level = audit_log.level
+    audit_log.setLevel(logging.WARNING)
+    try:
+        lines = create_demo_data()
+    finally:
+        audit_log.setLevel(level)
+    for line in lines:
         click.echo(line)
 
 
@@ -261,32 +283,35 @@ def demo() -> None:
 @with_appcontext
 @click.argument("target", type=click.Path(path_type=Path))
 def backup_command(target: Path) -> None:
-    """Write a consistent backup of the database to TARGET."""
+    """Escribe una copia de seguridad coherente de la base de datos en TARGET."""
 
     try:
         written = backup(target)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+    click.echo(f"Copia de seguridad escrita en {written} ({_bytes(written.stat().st_size)}).")
 
 
 @click.command("restore")
 @with_appcontext
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help="No preguntar antes de reemplazar.")
 def restore_command(source: Path, yes: bool) -> None:
-    """Replace the database's contents with the backup at SOURCE."""
+    """Reemplaza el contenido de la base de datos por la copia de seguridad SOURCE."""
 
     if not yes:
-        click.confirm("This replaces every record in the database. Continue?", abort=True)
+        click.confirm(
+            "Esto reemplaza todos los registros de la base de datos. ¿Continuar?", abort=True
+        )
     try:
         restore(source)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Database restored from {source}.")
+    click.echo(f"Base de datos restaurada desde {source}.")
 
 
 def register_cli(app: Flask) -> None:
+    courses_cli.add_command(courses_books)  # flask courses books (app.books.cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)

@@ -7,7 +7,6 @@ enrolment (a conditional update makes that hold under concurrent requests too).
 from __future__ import annotations
 
 from flask import Flask
-from flask_login import current_user
 from sqlalchemy import update
 
 from app.audit.services import record
@@ -31,19 +30,20 @@ def missing_quiz_ids(enrollment: Enrollment, course: Course) -> list[str]:
     return [qid for qid in course.required_quiz_ids if qid not in passed]
 
 
-def quizzes_to_pass(course: Course, progress) -> list[Quiz]:
-    """Required quizzes the current user has not passed, once every lesson is done.
+def quizzes_to_pass(user, course: Course, progress) -> list[Quiz]:
+    """Required quizzes USER has not passed, once every lesson of PROGRESS is done.
 
     What the progress panels show when "5 de 5 lecciones" is not yet a completed course.
+    USER is an account or Flask-Login's anonymous user (no quizzes).
     """
     if (
-        not current_user.is_authenticated
+        not user.is_authenticated
         or progress.completed
         or progress.total == 0
         or progress.done_count < progress.total
     ):
         return []
-    passed = {qid for qid, ok in counted_results_of(current_user.id, course).items() if ok}
+    passed = {qid for qid, ok in counted_results_of(user.id, course).items() if ok}
     return [
         course.quizzes[qid]
         for qid in course.required_quiz_ids

@@ -42,13 +42,34 @@ class Config:
     # Optional "https://aula.example.cl": the base of the verification address printed in
     # certificates and their QR codes; unset = the address the request came to (url_for).
     PUBLIC_BASE_URL = None
+    # Open Badges credentials (app/credentials): the signing key file, outside the database
+    # (default <instance>/credential-keys.json; made by `flask credentials create-key`), and the
+    # issuer's DID method: "web" (did:web of PUBLIC_BASE_URL) or "key" (did:key, in tests).
+    CREDENTIAL_KEYS_FILE = None
+    CREDENTIAL_DID_METHOD = "web"
     # Accessibility statement: where to report a barrier (shown on /accesibilidad).
     CONTACT_EMAIL = "accesibilidad@reficoop.cl"
-    # Lesson narration made offline by `flask courses narrate` (espeak-ng; MP3 when lame is
-    # installed, else WAV); default <instance>/narration.
+    # The job queue (app/jobs.py): SQLite at JOBS_SQLITE_PATH (default <instance>/jobs.sqlite),
+    # or Redis when REDIS_URL is set (several hosts); JOBS_IMMEDIATE runs jobs in the caller.
+    REDIS_URL = None
+    JOBS_SQLITE_PATH = None
+    JOBS_IMMEDIATE = False
+    # Lesson narration, made by the job worker when a version is published (espeak-ng; MP3
+    # when lame is installed, else WAV) and stored in the database; NARRATION_DIR (default
+    # <instance>/narration) is only this host's cache of it. A failed narration is tried
+    # NARRATION_ATTEMPTS times, NARRATION_RETRY_SECONDS apart. Each process looks for new
+    # narrations at most every NARRATION_CHECK_SECONDS (0: only its own).
     NARRATION_DIR = None
     NARRATION_VOICE = "es-419"
     NARRATION_WORDS_PER_MINUTE = 150
+    NARRATION_MP3 = True
+    NARRATION_ON_PUBLISH = True
+    NARRATION_ATTEMPTS = 3
+    NARRATION_RETRY_SECONDS = 60
+    NARRATION_CHECK_SECONDS = 10
+    # The talking books (EPUB 3 with audio, app/books) of a version are built by the job worker
+    # when it is published; False leaves that to `flask courses books`.
+    BOOKS_ON_PUBLISH = True
     # Rendered pages kept in each worker's memory for this many seconds at most (0 = off), up to
     # PAGE_CACHE_ENTRIES per cache: whole pages of visitors without an account (lessons, courses,
     # catalogue; app/web/visitor_cache.py) and the shared part of a participant's lesson page
@@ -84,6 +105,11 @@ class Config:
     # Draft revisions never published are deleted after this many days by `flask courses prune`
     # (and at once when a draft is discarded); published and referenced revisions are kept.
     COURSE_DRAFT_KEEP_DAYS = 30
+    # Text typed in the workshop but not saved (autosave, or a save refused because the session
+    # ended) is offered back for this many days (app.authoring.kept); a signed edit form lets a
+    # save sent after the session ended be kept for its author for KEPT_TEXT_FORM_HOURS.
+    KEPT_TEXT_DAYS = 14
+    KEPT_TEXT_FORM_HOURS = 72
 
 
 ENV_PREFIX = "AULA"
@@ -92,9 +118,12 @@ ENV_PREFIX = "AULA"
 def load_environment(config) -> None:
     """AULA_<NAME> variables override settings (Flask's from_prefixed_env: values are read as
     JSON when they parse, so `true`, `2` and `["a"]` are a bool, a number and a list, and
-    anything else is text); DATABASE_URL and SECRET_KEY are read under their usual names."""
+    anything else is text); DATABASE_URL, REDIS_URL and SECRET_KEY are read under their usual
+    names."""
     config.from_prefixed_env(ENV_PREFIX)
     if os.environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        config["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["SECRET_KEY"]

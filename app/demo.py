@@ -27,6 +27,7 @@ from app.certificates.services import revoke_certificate
 from app.content.model import Course, Lesson
 from app.content.textutil import fold, slugify
 from app.course_store import get_store
+from app.credentials.services import sign_demo_credentials
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Enrollment
@@ -124,19 +125,22 @@ def create_demo_data() -> list[str]:
     accounts = _demo_accounts(network)
     built = _build_people(network, accounts) if not _people_exist() else None
     _demo_course_request(accounts["users"]["trainer"])
+    sign_demo_credentials(refresh=built is not None)  # after _spread_dates moved the dates
     db.session.commit()
     lines = [
-        f"Demo data ready: {len(network.municipalities)} municipalities, "
-        f"{len(network.groups)} groups, {_count_participants()} participants.",
+        f"Datos de demostración listos: {len(network.municipalities)} municipios, "
+        f"{len(network.groups)} grupos, {_count_participants()} participantes.",
     ]
     if built:
         lines.append(
-            f"  {built['enrollments']} enrolments, {built['certificates']} certificates "
-            f"(1 revoked), 1 deletion request."
+            f"  {built['enrollments']} inscripciones, {built['certificates']} certificados "
+            f"(1 revocado), 1 solicitud de eliminación de datos."
         )
-    lines.append("Demo accounts (passwords are new each time you run `flask demo`):")
+    lines.append(
+        "Cuentas de demostración (las contraseñas cambian cada vez que corres `flask demo`):"
+    )
     for role, username, password in accounts["printed"]:
-        lines.append(f"  {role:12} user: {username:20} password: {password}")
+        lines.append(f"  {role:12} usuario: {username:20} contraseña: {password}")
     return lines
 
 

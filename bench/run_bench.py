@@ -81,7 +81,12 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, seconds: float, connections: int, cookie: str = "", script: Path | None = None
+    url: str,
+    seconds: float,
+    connections: int,
+    cookie: str = "",
+    script: Path | None = None,
+    headers: tuple[str, ...] | list[str] = (),
 ) -> dict:
     cmd = [
         "wrk",
@@ -96,6 +101,8 @@ def wrk(
     ]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    for header in headers:  # e.g. "Accept-Encoding: gzip, br" (bench/bench_light.py)
+        cmd += ["-H", header]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout

@@ -72,6 +72,15 @@ def base_config(tmp_path_factory) -> dict:
         "COURSES_DIR": str(FIXTURE_COURSES),
         "COURSE_CACHE_DIR": str(tmp_path_factory.mktemp("course-cache")),
         "NARRATION_DIR": str(tmp_path_factory.mktemp("narration")),
+        # No signing key unless a test makes one (tests/credentials): a developer's own key in
+        # instance/ never signs test certificates.
+        "CREDENTIAL_KEYS_FILE": str(tmp_path_factory.mktemp("credential-keys") / "keys.json"),
+        # The job queue in a file of this session (no worker runs it unless a test starts one);
+        # new narrations are looked up when a test asks (exact query counts).
+        "JOBS_SQLITE_PATH": str(tmp_path_factory.mktemp("jobs") / "jobs.sqlite"),
+        "NARRATION_CHECK_SECONDS": 0,
+        # No book job per publish (tests/books turns it on where it tests it).
+        "BOOKS_ON_PUBLISH": False,
         "SERVER_NAME": None,
         # Off in unit tests (test_visitor_cache.py and test_page_shell.py turn it on; so does the
         # browser app).

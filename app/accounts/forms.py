@@ -1,7 +1,6 @@
 """Account forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,8 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailValidator
 
+from app.web.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     login = StringField(
         _l("Nombre de usuario o correo"),
         validators=[DataRequired(_l("Escribe tu nombre de usuario o tu correo."))],
@@ -27,7 +28,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Mantener la sesión abierta en este equipo"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Contraseña actual"),
         validators=[DataRequired(_l("Escribe tu contraseña actual."))],
@@ -49,7 +50,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(
         _l("Nombre completo"),
         validators=[DataRequired(_l("Escribe tu nombre.")), Length(max=200)],

@@ -1,7 +1,6 @@
 """Admin forms: municipalities, groups, users and roles."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.orgs.models import GROUP_KIND_LABELS
+from app.web.forms import Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -31,7 +31,7 @@ ROLE_CHOICES = [
 KIND_CHOICES = [SelectChoice(kind, label) for kind, label in GROUP_KIND_LABELS.items()]
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     name = StringField(
         _l("Nombre de la comuna"),
         validators=[DataRequired(_l("Escribe el nombre de la comuna.")), Length(max=120)],
@@ -39,7 +39,7 @@ class MunicipalityForm(FlaskForm):
     region = StringField(_l("Región (opcional)"), validators=[Optional(), Length(max=120)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     name = StringField(
         _l("Nombre del grupo"),
         validators=[DataRequired(_l("Escribe el nombre del grupo.")), Length(max=160)],
@@ -56,7 +56,7 @@ class GroupForm(FlaskForm):
     trainers = MultiCheckboxField(_l("Personas que facilitan el grupo"), coerce=int)
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     full_name = StringField(
         _l("Nombre completo"),
         validators=[DataRequired(_l("Escribe el nombre de la persona.")), Length(max=200)],
@@ -85,7 +85,7 @@ class UserForm(FlaskForm):
     )
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(Form):
     """Send a course's publication request back to its editors, saying what to change."""
 
     note = TextAreaField(

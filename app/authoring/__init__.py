@@ -21,4 +21,4 @@ def _navigation(state) -> None:
     )
 
 
-from app.authoring import views  # noqa: E402,F401
+from app.authoring import editing, views  # noqa: E402,F401

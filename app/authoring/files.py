@@ -77,6 +77,57 @@ def rename_lesson(files: Mapping[str, bytes], stem: str, new_name: str) -> tuple
     return _rename({stem: new_stem}, files), new_stem
 
 
+def retitle_lesson(files: Mapping[str, bytes], stem: str, title: str) -> Files:
+    """FILES with lesson STEM titled TITLE (the `titulo:` of its header)."""
+    _require_lesson(files, stem)
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError(_("Escribe el título de la lección."), field="title")
+    out = dict(files)
+    out[f"{stem}.md"] = retitle(files[f"{stem}.md"], title)
+    return out
+
+
+def lesson_title(files: Mapping[str, bytes], stem: str) -> str:
+    """The `titulo:` in the header of lesson STEM ("" if it has none or is unreadable)."""
+    try:
+        text = files[f"{stem}.md"].decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return ""
+    if not text.startswith("---\n"):
+        return ""
+    header = text[4:].split("\n---", 1)[0]
+    match = _TITLE_LINE.search(header)
+    if match is None:
+        return ""
+    try:
+        value = yaml.safe_load(match.group(0))
+    except yaml.YAMLError:
+        return ""
+    title = value.get("titulo") if isinstance(value, dict) else None
+    return " ".join(str(title).split()) if title else ""
+
+
+def lesson_titles(files: Mapping[str, bytes]) -> dict[str, str]:
+    """{stem: title} of every lesson (the course page lists lessons by their titles)."""
+    return {stem: lesson_title(files, stem) for stem in lesson_stems(files)}
+
+
+def rename_and_retitle(
+    files: Mapping[str, bytes], stem: str, *, title: str, name: str, name_follows_title: bool
+) -> tuple[Files, str]:
+    """Lesson STEM with a new TITLE ("": unchanged) and file NAME (or, when NAME_FOLLOWS_TITLE,
+    the name made from the title); links to a renamed file are rewritten. The new stem."""
+    out: Files = dict(files)
+    if " ".join(title.split()) and " ".join(title.split()) != lesson_title(files, stem):
+        out = retitle_lesson(out, stem, title)
+    if name_follows_title:
+        name = title or lesson_title(out, stem)
+    if name_of(name) == stem[3:]:
+        return out, stem
+    return rename_lesson(out, stem, name)
+
+
 def move_lesson(files: Mapping[str, bytes], stem: str, offset: int) -> Files:
     """Move lesson STEM one place up (offset -1) or down (+1), swapping numbers."""
     stems = lesson_stems(files)
@@ -138,9 +189,11 @@ def course_md(
         "certificado": True,
     }
     text = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000).strip()
+    # The presentation starts from what the form already asked (no example text to replace:
+    # example text left in place is an error the checker reports, issue 21).
     return (
-        f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! {PLACEHOLDER} para quién "
-        "es y qué se aprende en él.\n"
+        f"---\n{text}\n---\n\n¡Te damos la bienvenida a este curso! {summary}\n\n"
+        f"Es para: {audience}.\n"
     ).encode()
 
 

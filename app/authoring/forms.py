@@ -1,17 +1,22 @@
 """Forms of the course workshop."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-LEVELS = [
-    SelectChoice("inicial", _l("Inicial")),
-    SelectChoice("intermedio", _l("Intermedio")),
-    SelectChoice("avanzado", _l("Avanzado")),
-]
+from app.web import LEVEL_NAMES
+from app.web.forms import Form
+
+LEVELS = [SelectChoice(value, name) for value, name in LEVEL_NAMES.items()]
 
 
 class CommaDecimalField(DecimalField):
@@ -21,7 +26,7 @@ class CommaDecimalField(DecimalField):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
 
 
-class NewCourseForm(FlaskForm):
+class NewCourseForm(Form):
     title = StringField(
         _l("Título del curso"),
         validators=[DataRequired(_l("Escribe el título del curso.")), Length(max=150)],
@@ -58,29 +63,53 @@ class NewCourseForm(FlaskForm):
         validators=[DataRequired(_l("Escribe quién escribe el curso.")), Length(max=300)],
         description=_l("Separados por comas, por ejemplo: Equipo REFICOOP, Ana Pérez."),
     )
+    slug = StringField(
+        _l("Dirección del curso (opcional)"),
+        validators=[Optional(), Length(max=200)],  # services.chosen_slug says 80, in Spanish
+        description=_l(
+            "Es la parte final de la dirección web: /cursos/esta-parte/. Solo letras minúsculas "
+            "sin tildes, números y guiones. Si la dejas vacía, se forma con el título. No se "
+            "puede cambiar después."
+        ),
+    )
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     text = TextAreaField(_l("Texto del archivo"), validators=[Length(max=200_000)])
     base = HiddenField()
+    keep_token = HiddenField()  # who opened the form (app.authoring.kept): never trusted alone
 
 
-class LessonForm(FlaskForm):
+class LessonForm(Form):
     title = StringField(
         _l("Título de la lección nueva"),
         validators=[DataRequired(_l("Escribe el título de la lección.")), Length(max=150)],
     )
 
 
-class RenameForm(FlaskForm):
+class RenameForm(Form):
+    title = StringField(
+        _l("Título de la lección"),
+        validators=[Optional(), Length(max=150)],
+        description=_l("Es el nombre que ven las personas participantes."),
+    )
+    match_name = BooleanField(_l("Cambiar también el nombre del archivo para que siga al título"))
     name = StringField(
-        _l("Nombre nuevo del archivo"),
-        validators=[DataRequired(_l("Escribe el nombre nuevo.")), Length(max=80)],
-        description=_l("Solo la parte después del número, por ejemplo: trabajo-en-equipo."),
+        _l("Nombre del archivo"),
+        validators=[Length(max=80)],
+        description=_l(
+            "Solo la parte después del número, por ejemplo: trabajo-en-equipo. Si lo cambias, "
+            "los enlaces de otras lecciones a esta se corrigen solos."
+        ),
     )
 
+    def validate_name(self, field):
+        """The file name is needed unless it follows the title."""
+        if not self.match_name.data and not (field.data or "").strip():
+            raise ValidationError(_l("Escribe el nombre del archivo."))
 
-class MediaForm(FlaskForm):
+
+class MediaForm(Form):
     file = FileField(
         _l("Archivo"),
         validators=[FileRequired(_l("Elige un archivo."))],
@@ -97,7 +126,7 @@ class MediaForm(FlaskForm):
     )
 
 
-class ZipForm(FlaskForm):
+class ZipForm(Form):
     file = FileField(
         _l("Curso en un archivo .zip"),
         validators=[FileRequired(_l("Elige un archivo .zip."))],
@@ -107,22 +136,24 @@ class ZipForm(FlaskForm):
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     note = TextAreaField(
         _l("Qué cambió"),
         validators=[DataRequired(_l("Escribe en pocas palabras qué cambió.")), Length(max=500)],
         description=_l("Lo verán las demás personas del equipo en el historial."),
     )
+    # Shown (and required by publish_draft) only when the checker has warnings.
+    accept_warnings = BooleanField(_l("Revisé los avisos y quiero publicar igual"))
 
 
-class EditorForm(FlaskForm):
+class EditorForm(Form):
     username = StringField(
         _l("Nombre de usuario o correo de la persona facilitadora"),
         validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
     )
 
 
-class CopyCourseForm(FlaskForm):
+class CopyCourseForm(Form):
     source = SelectField(
         _l("Curso publicado"),
         validators=[DataRequired(_l("Elige un curso publicado."))],
@@ -135,8 +166,18 @@ class CopyCourseForm(FlaskForm):
     )
 
 
-class TesterForm(FlaskForm):
+class TesterForm(Form):
     username = StringField(
         _l("Nombre de usuario de la persona"),
         validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
+    )
+
+
+class ReplaceMediaForm(Form):
+    """A new version of one media file, under the same name (the media library)."""
+
+    file = FileField(
+        _l("Archivo nuevo"),
+        validators=[FileRequired(_l("Elige un archivo."))],
+        description=_l("Del mismo tipo que el actual: las páginas que lo usan no cambian."),
     )

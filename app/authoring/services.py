@@ -15,13 +15,15 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_babel import ngettext
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.authoring import budgets, reviews
 from app.authoring import files as course_files
+from app.certificates.models import Certificate
 from app.content.frontmatter import parse_front_matter
 from app.content.loader import (
     COURSE_SLUG,
@@ -37,6 +39,7 @@ from app.content.textutil import slugify
 from app.course_store import get_store
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.learning.models import Enrollment
 from app.revisions import services as revisions
 from app.revisions.models import (
     CourseBlob,
@@ -247,6 +250,30 @@ def revision_by_number(slug: str, number: int) -> CourseRevision:
     return revision
 
 
+def published_by_number(slug: str, number: int) -> CourseRevision:
+    """SLUG's published version NUMBER (1, 2, 3... per course); NotFound if none."""
+    revision = db.session.scalar(
+        select(CourseRevision).where(
+            CourseRevision.course_slug == slug, CourseRevision.publication_number == number
+        )
+    )
+    if revision is None:
+        raise NotFound(_("No existe esa versión del curso."))
+    return revision
+
+
+def publish_event_of(revision: CourseRevision) -> CoursePublishEvent | None:
+    """REVISION's first publication (its note is the one typed on the publish form)."""
+    return db.session.scalar(
+        select(CoursePublishEvent)
+        .where(
+            CoursePublishEvent.revision_id == revision.id, CoursePublishEvent.action == "publish"
+        )
+        .order_by(CoursePublishEvent.id)
+        .limit(1)
+    )
+
+
 def history(slug: str) -> list[tuple[CoursePublishEvent, CourseRevision | None, str]]:
     """Every publish, return and withdrawal of SLUG, newest first: (event, revision, who)."""
     rows = db.session.execute(
@@ -288,9 +315,10 @@ def previous_published(event: CoursePublishEvent) -> CourseRevision | None:
 
 
 # --- changing ------------------------------------------------------------------------------------
-def create_course(actor: User, **fields) -> str:
-    """A new course with only its course.md, as a draft; ACTOR becomes its editor."""
-    slug = _free_slug(fields["title"])
+def create_course(actor: User, *, slug: str = "", **fields) -> str:
+    """A new course with only its course.md, as a draft; ACTOR becomes its editor. SLUG, the
+    address chosen for it ("": made from the title), must be valid and free."""
+    slug = chosen_slug(slug) if slug.strip() else _free_slug(fields["title"])
     data = course_files.course_md(**fields)
     _new_course(actor, slug, {"course.md": data}, note=_("Curso nuevo"))
     return slug
@@ -313,16 +341,64 @@ def copy_course(actor: User, source_slug: str, title: str) -> str:
     return slug
 
 
-def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tuple[str, bool]:
-    """A whole course from a .zip: a new course (ACTOR its editor) or a new draft of one ACTOR
-    edits. Returns (slug, created)."""
+def import_target(actor: User, folder_name: str) -> str | None:
+    """The course a .zip with folder FOLDER_NAME updates: one ACTOR edits (None: the zip makes
+    a new course). NotFound when it is a course everyone sees that ACTOR does not edit."""
     slug = folder_name if COURSE_SLUG.match(folder_name or "") else ""
     if slug and course_exists(slug):
         if can_edit(actor, slug):
-            _save(actor, slug, files, note=_("Curso subido en .zip"))
-            return slug, False
+            return slug
         if get_store().get(slug) is not None:  # a course everyone sees: say it is someone else's
             raise NotFound(_("No encontramos ese curso."))
+    return None
+
+
+def stage_import(actor: User, slug: str, files: dict[str, bytes]) -> CourseRevision:
+    """Keep FILES, a .zip of SLUG (a course ACTOR edits), as a revision that is not the draft
+    yet: the person sees what it changes before replacing anything (replace_with_import). One
+    never confirmed is a save nothing refers to, removed by the next prune."""
+    digests = revisions.file_digests(files)
+    budgets.check(actor, files, _sizes_before(slug, None), digests)
+    try:
+        revision, _created = revisions.record_files(
+            slug, files, author=actor, note=_("Curso subido en .zip"), digests=digests
+        )
+    except IntegrityError:  # two saves took the same revision number at once
+        raise SaveRace() from None
+    return revision
+
+
+def replace_with_import(
+    actor: User, slug: str, revision_id: int, expected_revision_id: int
+) -> CourseRevision:
+    """Make the uploaded REVISION_ID SLUG's draft, if what the person compared it with
+    (EXPECTED_REVISION_ID: the draft, or the published revision) is still what the workshop
+    shows; otherwise nothing is replaced."""
+    revision = db.session.get(CourseRevision, revision_id)
+    if revision is None or revision.course_slug != slug:
+        raise NotFound(_("No encontramos ese .zip: vuelve a subirlo."))
+    current = workspace(slug)
+    if current.revision_id != expected_revision_id:
+        raise DomainError(
+            _(
+                "El curso cambió desde que subiste el .zip: no se reemplazó nada. Vuelve a "
+                "subirlo para ver las diferencias con lo que hay ahora."
+            )
+        )
+    _save(
+        actor, slug, revisions.revision_files(revision), note=_("Curso subido en .zip"), base=None
+    )
+    return revision
+
+
+def import_course(actor: User, folder_name: str, files: dict[str, bytes]) -> tuple[str, bool]:
+    """A whole course from a .zip: a new course (ACTOR its editor) or a new draft of one ACTOR
+    edits (the workshop asks first: stage_import). Returns (slug, created)."""
+    slug = import_target(actor, folder_name)
+    if slug is not None:
+        _save(actor, slug, files, note=_("Curso subido en .zip"))
+        return slug, False
+    slug = folder_name if COURSE_SLUG.match(folder_name or "") else ""
     # Another team's hidden draft in the way is never mentioned: this course gets an address of
     # its own, as any taken address does (issue 25).
     slug = _free_slug(slug or _title_of(files) or "curso")
@@ -374,12 +450,18 @@ class Published:
 
 
 def publish_draft(
-    actor: User, slug: str, note: str, *, expected_revision_id: int | None = None
+    actor: User,
+    slug: str,
+    note: str,
+    *,
+    expected_revision_id: int | None = None,
+    accept_warnings: bool = False,
 ) -> Published:
     """Publish the draft of SLUG: only with 0 errors and a change note. A first publication,
     or a change of the title, hours or certificate settings, becomes a request for an admin's
     approval instead (app.authoring.reviews). EXPECTED_REVISION_ID, when given, is the draft
-    the person reviewed: if a save moved the draft since, nothing is published."""
+    the person reviewed: if a save moved the draft since, nothing is published. A draft with
+    warnings is published only when ACCEPT_WARNINGS says the person read them."""
     note = " ".join(note.split())
     if not note:
         raise DomainError(_("Escribe en pocas palabras qué cambió."), field="note")
@@ -407,6 +489,17 @@ def publish_draft(
         raise DomainError(
             _("El borrador tiene errores: corrígelos antes de publicar."), field="note"
         )
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    if warnings and not accept_warnings:
+        raise DomainError(
+            ngettext(
+                "El borrador tiene %(num)s aviso: revísalo y marca la casilla para publicar igual.",
+                "El borrador tiene %(num)s avisos: revísalos y marca la casilla para publicar "
+                "igual.",
+                warnings,
+            ),
+            field="accept_warnings",
+        )
     if reviews.needs_review(actor, slug, course):
         return Published(revision, reviews.request_review(actor, slug, revision, note))
     reviews.supersede(slug)  # a waiting request is replaced by what goes live now
@@ -416,10 +509,11 @@ def publish_draft(
     return Published(revision)
 
 
-def return_to(actor: User, slug: str, number: int) -> Published:
-    """Publish revision NUMBER of SLUG again ("volver a esta versión"); one that changes the
-    title, hours or certificate settings waits for an admin's approval like any publish."""
-    revision = revision_by_number(slug, number)
+def return_to(actor: User, revision: CourseRevision) -> Published:
+    """Publish REVISION again ("volver a esta versión"): a published version, or an earlier
+    save; one that changes the title, hours or certificate settings waits for an admin's
+    approval like any publish."""
+    slug = revision.course_slug
     course, _problems = get_store().load_files(
         slug, revisions.revision_files(revision), revision.version
     )
@@ -433,7 +527,10 @@ def return_to(actor: User, slug: str, number: int) -> Published:
     published = revisions.published_revision(slug)
     if published is not None and published.id == revision.id:
         raise DomainError(_("Esa versión ya es la publicada."))
-    note = _("Vuelta a la versión %(n)s", n=number)
+    if revision.publication_number is not None:
+        note = _("Vuelta a la versión %(n)s", n=revision.publication_number)
+    else:
+        note = _("Vuelta a un borrador guardado antes")
     revisions.lock_draft(slug)
     if reviews.needs_review(actor, slug, course):
         return Published(revision, reviews.request_review(actor, slug, revision, note))
@@ -441,6 +538,34 @@ def return_to(actor: User, slug: str, number: int) -> Published:
     if not revisions.publish(revision, actor=actor, note=note, action="rollback"):
         raise DomainError(_("Esa versión ya es la publicada."))
     return Published(revision)
+
+
+@dataclass(frozen=True)
+class WithdrawalFacts:
+    """What a withdrawal of a course touches: people enrolled (still going, finished) and
+    certificates issued; all of it is kept."""
+
+    enrolled: int
+    completed: int
+    certificates: int
+
+
+def withdrawal_facts(slug: str) -> WithdrawalFacts:
+    counts = dict(
+        db.session.execute(
+            select(Enrollment.status, func.count())
+            .where(Enrollment.course_slug == slug)
+            .group_by(Enrollment.status)
+        ).all()
+    )
+    certificates = db.session.scalar(
+        select(func.count()).select_from(Certificate).where(Certificate.course_slug == slug)
+    )
+    return WithdrawalFacts(
+        enrolled=sum(counts.values()),
+        completed=counts.get("completed", 0),
+        certificates=certificates or 0,
+    )
 
 
 def withdraw(actor: User, slug: str) -> None:
@@ -564,6 +689,26 @@ def _new_course(actor: User, slug: str, files: dict[str, bytes], *, note: str) -
     record("course_created", actor=actor, target=slug, target_type="course", course=slug)
 
 
+def chosen_slug(typed: str) -> str:
+    """The address a person typed for a new course, checked: the same rules as a course
+    folder's name, and not taken (by any course, even a draft nobody else sees)."""
+    slug = typed.strip().lower()
+    if not COURSE_SLUG.match(slug):
+        raise DomainError(
+            _(
+                "La dirección solo puede tener letras minúsculas sin tildes, números y guiones "
+                "entre palabras, por ejemplo: cuidados-en-la-cooperativa."
+            ),
+            field="slug",
+        )
+    if len(slug) > 80:
+        raise DomainError(_("La dirección es muy larga (máximo 80 caracteres)."), field="slug")
+    if slug == "seccion" or slug in known_slugs():
+        # The same words whoever holds it: another team's hidden draft is never named.
+        raise DomainError(_("Esa dirección no está disponible: elige otra."), field="slug")
+    return slug
+
+
 def _free_slug(title: str) -> str:
     base = slugify(title)[:80].strip("-") or "curso"
     if base == "seccion":
@@ -618,14 +763,14 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same files always give the sa
 
 
 def course_zip(slug: str, number: int | None = None) -> tuple[str, bytes]:
-    """SLUG's draft (or what the workspace shows), or its revision NUMBER, as a .zip that the
-    workshop's upload (uploads.read_course_zip, import_course) takes back unchanged: every
-    file inside one folder named after the course. Returns (download name, bytes)."""
+    """SLUG's draft (or what the workspace shows), or its published version NUMBER, as a .zip
+    that the workshop's upload (uploads.read_course_zip, import_course) takes back unchanged:
+    every file inside one folder named after the course. Returns (download name, bytes)."""
     if number is None:
         files: Mapping[str, bytes] = workspace(slug).files
         name = f"{slug}-borrador.zip"
     else:
-        files = revisions.revision_files(revision_by_number(slug, number))
+        files = revisions.revision_files(published_by_number(slug, number))
         name = f"{slug}-version-{number}.zip"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -99,8 +99,7 @@ class MediaUpload:
 
     path: str  # relative to the course folder, e.g. "media/foto-asamblea.jpg"
     kind: str  # image, audio, video, captions, pdf or text
-    snippet: str  # the Markdown to paste in a lesson
-    advice: str = ""  # what else to do (write the transcript, upload the captions...)
+    snippet: str  # the Markdown to paste in a lesson (the library says what else to do)
 
 
 @dataclass(frozen=True)
@@ -390,6 +389,9 @@ def _size(n: int) -> str:
     return f"{whole},{tenth} MB" if tenth else f"{whole} MB"
 
 
+readable_size = _size  # the media library shows each file's size as the limits are said
+
+
 def _too_big(shown: str, size: int, limit: int, what: str, remedy: str) -> UploadRefused:
     return UploadRefused(
         f"«{shown}» pesa {_size(size)} y el máximo para {what} es {_size(limit)}; {remedy}"
@@ -448,12 +450,12 @@ def _check_content(shown: str, ext: str, data: bytes, max_bytes: int | None = No
 # --- one media file ------------------------------------------------------------------------
 
 
-def _md_text(text: str) -> str:
+def md_text(text: str) -> str:
     """Text safe inside [ ] in Markdown: one line, brackets and backslashes escaped."""
     return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
 
 
-def _link_label(filename: str) -> str:
+def link_label(filename: str) -> str:
     base = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem = posixpath.splitext(base)[0]
     label = " ".join(re.sub(r"[-_]+", " ", unicodedata.normalize("NFC", stem)).split())
@@ -475,7 +477,7 @@ def _image_alt(shown: str, alt: str | None) -> str:
             f"la descripción «{text}» no dice qué muestra «{shown}»: escribe qué se ve en la "
             "imagen, para quien no la ve"
         )
-    return _md_text(text)
+    return md_text(text)
 
 
 def check_media_upload(
@@ -503,37 +505,31 @@ def check_media_upload(
     if kind == "image":
         return MediaUpload(path, kind, f"![{_image_alt(shown, alt)}]({path})")
     if kind == "audio":
-        return MediaUpload(
-            path,
-            kind,
-            f"::: audio {path}\n\n:::",
-            "Escribe la transcripción dentro del bloque, entre las dos líneas ::: (todo lo que "
-            "se dice). Si tienes subtítulos, agrega subtitulos=media/archivo.vtt a la primera "
-            "línea.",
-        )
+        return MediaUpload(path, kind, f"::: audio {path}\n\n:::")
     if kind == "video":
-        return MediaUpload(
-            path,
-            kind,
-            f"::: video {path} subtitulos=media/{stem}.vtt\n\n:::",
-            f"Sube también los subtítulos como media/{stem}.vtt (son obligatorios) y escribe la "
-            "transcripción dentro del bloque: todo lo que se dice y lo importante que se ve.",
-        )
+        return MediaUpload(path, kind, f"::: video {path} subtitulos=media/{stem}.vtt\n\n:::")
     if kind == "captions":
-        return MediaUpload(
-            path,
-            kind,
-            f"subtitulos={path}",
-            f"Agrega subtitulos={path} a la línea ::: video (o ::: audio) de su video. Dale el "
-            "mismo nombre que el video (asamblea.mp4 y asamblea.vtt) para encontrarlos juntos.",
-        )
+        return MediaUpload(path, kind, f"subtitulos={path}")
     what = "PDF" if kind == "pdf" else "texto"
-    return MediaUpload(
-        path,
-        kind,
-        f"[{_md_text(_link_label(filename))} ({what})]({path})",
-        "Si el texto del enlace no dice qué es el documento, cámbialo.",
-    )
+    return MediaUpload(path, kind, f"[{md_text(link_label(filename))} ({what})]({path})")
+
+
+def check_media_replacement(rel: str, filename: str, data: bytes) -> str:
+    """Check DATA, uploaded as FILENAME, as the new version of media file REL (same name, so
+    the pages that use it need no change): same extension, content of that type. Its kind."""
+    shown = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "(sin nombre)"
+    ext = posixpath.splitext(rel)[1]
+    if posixpath.splitext(shown)[1].lower() != ext:
+        raise UploadRefused(
+            f"«{shown}» no es del mismo tipo que {posixpath.basename(rel)}: para reemplazarlo, "
+            f"sube un archivo {ext}"
+        )
+    return _check_content(shown, ext, data)
+
+
+def media_kind(rel: str) -> str | None:
+    """image, audio, video, captions, pdf or text, by REL's extension (None: not media)."""
+    return _kind(posixpath.splitext(rel)[1].lower())
 
 
 # --- a whole course as .zip ----------------------------------------------------------------

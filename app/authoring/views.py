@@ -4,12 +4,13 @@ publish, history and editors. Rules live in app.authoring.services; the request 
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.authoring import bp, reviews, testers
+from app.authoring import bp, editing, media_library, reviews, testers
 from app.authoring import files as course_files
 from app.authoring import services as authoring
 from app.authoring.diff import compare
@@ -22,15 +23,23 @@ from app.authoring.forms import (
     NewCourseForm,
     PublishForm,
     RenameForm,
+    ReplaceMediaForm,
     TesterForm,
     ZipForm,
 )
-from app.authoring.uploads import UploadRefused, check_media_upload, read_course_zip
+from app.authoring.uploads import (
+    UploadRefused,
+    check_media_replacement,
+    check_media_upload,
+    read_course_zip,
+)
 from app.content import grade_answers, read_posted_answers
+from app.content.preview import FilePreview, preview_file
 from app.course_store import get_store
 from app.errors import DomainError, NotFound
+from app.narration.services import published_progress as narration_progress
 from app.revisions import services as revisions
-from app.web.access import roles_required
+from app.web.access import roles_required, when_logged_out
 from app.web.forms import ConfirmForm
 from app.web.unit_of_work import form_error, refused
 from app.web.uploads import check_upload_csrf, large_upload
@@ -88,18 +97,23 @@ def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
         authors = [a.strip() for a in form.authors.data.split(",") if a.strip()]
-        slug = authoring.create_course(
-            _me(),
-            title=" ".join(form.title.data.split()),
-            summary=" ".join(form.summary.data.split()),
-            audience=" ".join(form.audience.data.split()),
-            hours=float(form.hours.data),
-            level=form.level.data,
-            licence=form.licence.data.strip(),
-            authors=authors,
-        )
-        flash(_("Creaste el curso. Ahora agrega su primera lección."), "success")
-        return _home(slug)
+        try:
+            slug = authoring.create_course(
+                _me(),
+                slug=form.slug.data or "",
+                title=" ".join(form.title.data.split()),
+                summary=" ".join(form.summary.data.split()),
+                audience=" ".join(form.audience.data.split()),
+                hours=float(form.hours.data),
+                level=form.level.data,
+                licence=form.licence.data.strip(),
+                authors=authors,
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(_("Creaste el curso. Ahora agrega su primera lección."), "success")
+            return _home(slug)
     return render_template(
         "authoring/new_course.html", form=form, copy_form=_copy_form()
     ), 400 if form.errors else 200
@@ -134,6 +148,9 @@ def upload_zip():
     if form.validate_on_submit():
         try:
             upload = read_course_zip(form.file.data.stream)  # the temporary file, not a copy
+            target = authoring.import_target(_me(), upload.folder_name)
+            if target is not None:  # a course this person edits: show what changes, then ask
+                return _confirm_import(target, upload.files)
             slug, created = authoring.import_course(_me(), upload.folder_name, upload.files)
         except UploadRefused as exc:
             form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
@@ -152,6 +169,42 @@ def upload_zip():
             )
             return _home(slug)
     return render_template("authoring/upload.html", form=form), 400 if form.errors else 200
+
+
+def _confirm_import(slug: str, files: dict[str, bytes]):
+    """A .zip of a course the person edits: nothing is replaced before they see the
+    differences with what the workshop shows now and confirm (nothing silently, issue 21)."""
+    ws = _workspace_or_404(slug)
+    diffs = compare(ws.files, files)
+    if not diffs:
+        flash(_("El .zip es igual a lo que ya tiene el curso: no cambió nada."), "success")
+        return _home(slug)
+    staged = authoring.stage_import(_me(), slug, files)
+    return render_template(
+        "authoring/upload_confirm.html",
+        ws=ws,
+        diffs=diffs,
+        staged=staged,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<slug>/subir/<int:revision_id>", methods=["POST"])
+@roles_required(*STAFF)
+def confirm_import(slug: str, revision_id: int):
+    _workspace_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("El formulario caducó. Vuelve a subir el .zip."), "error")
+        return redirect(url_for("authoring.upload_zip"))
+    seen = request.form.get("actual", "")
+    try:
+        authoring.replace_with_import(_me(), slug, revision_id, int(seen) if seen.isdigit() else -1)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return refused(exc, url_for("authoring.upload_zip"))
+    flash(_("Reemplazaste el borrador con el .zip: está en borrador."), "success")
+    return _home(slug)
 
 
 # --- one course ----------------------------------------------------------------------------------
@@ -174,6 +227,7 @@ def _course_page(
         "authoring/course.html",
         ws=ws,
         lessons=course_files.lesson_stems(ws.files),
+        titles=course_files.lesson_titles(ws.files),
         lesson_form=LessonForm(),
         media_form=media_form or _media_form(ws),
         form=ConfirmForm(),
@@ -182,10 +236,12 @@ def _course_page(
         tester_form=tester_form or TesterForm(prefix="tester"),
         testers=testers.testers_of(ws.slug),
         orphans=course_files.orphans(ws.files),
+        narration=narration_progress(ws.slug),
     )
 
 
 @bp.route("/<slug>/archivo/<path:path>", methods=["GET", "POST"])
+@when_logged_out(editing.save_after_session_ended)  # the text is kept, never lost
 @roles_required(*STAFF)
 def edit(slug: str, path: str):
     ws = _workspace_or_404(slug)
@@ -200,12 +256,19 @@ def edit(slug: str, path: str):
         except authoring.EditConflict as exc:
             form.base.data = str(ws.revision_id)
             form.text.data = exc.mine
+            editing.prepare_form(form, _me(), slug, path)
             return render_template(
-                "authoring/conflict.html", ws=ws, path=path, form=form, theirs=exc.theirs
+                "authoring/conflict.html",
+                ws=ws,
+                path=path,
+                form=form,
+                theirs=exc.theirs,
+                **editing.conflict_extras(_me(), ws, exc, base),
             ), 409
         except DomainError as exc:
             form_error(form, exc)
         else:
+            editing.saved(_me(), slug, path)
             errors = sum(1 for p in saved.problems_of(path) if p.severity == "error")
             flash(
                 _("Guardado en el borrador. Este archivo no tiene errores.")
@@ -217,15 +280,29 @@ def edit(slug: str, path: str):
     if request.method == "GET":
         form.text.data = ws.files[path].decode("utf-8", "replace")
         form.base.data = str(ws.revision_id)
+    recovered = editing.prepare_form(form, _me(), slug, path)
+    editing.explain_stale_token(form)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "authoring/edit.html",
         ws=ws,
         path=path,
         form=form,
+        **editing.page_extras(_me(), ws, path, form, recovered),
         problems=ws.problems_of(path),
         lines=ws.files[path].decode("utf-8", "replace").split("\n"),
+        preview=_side_preview(ws, path),
+        media=media_library.offers(ws.files) if path.endswith(".md") else [],
     ), status
+
+
+def _side_preview(ws: authoring.Workspace, path: str) -> FilePreview | None:
+    """The last saved text of PATH rendered beside the text box (Markdown files only)."""
+    if not path.endswith(".md"):
+        return None
+    return preview_file(
+        path, ws.files[path], course_slug=ws.slug, files=ws.files, base_url=get_store().base_url
+    )
 
 
 @bp.route("/<slug>/lecciones", methods=["POST"])
@@ -268,21 +345,39 @@ def rename_lesson(slug: str, stem: str):
     if stem not in course_files.lesson_stems(ws.files):  # not course.md nor an easy-read file
         abort(404)
     form = RenameForm()
+    title = course_files.lesson_title(ws.files, stem)
     if form.validate_on_submit():
         try:
-            files, new_stem = course_files.rename_lesson(ws.files, stem, form.name.data)
+            files, new_stem = course_files.rename_and_retitle(
+                ws.files,
+                stem,
+                title=form.title.data or "",
+                name=form.name.data or "",
+                name_follows_title=form.match_name.data,
+            )
+            if new_stem == stem and files[f"{stem}.md"] == ws.files[f"{stem}.md"]:
+                raise DomainError(_("No cambiaste ni el título ni el nombre."), field="title")
             authoring.change_files(
                 _me(), slug, ws, files, _("Renombró %(a)s a %(b)s", a=stem, b=new_stem)
             )
         except DomainError as exc:
             form_error(form, exc)
         else:
-            flash(_("La lección ahora se llama %(name)s.md.", name=new_stem), "success")
+            new_title = course_files.lesson_title(files, new_stem)
+            flash(
+                _(
+                    "La lección ahora se llama «%(title)s» (archivo %(name)s.md).",
+                    title=new_title,
+                    name=new_stem,
+                ),
+                "success",
+            )
             return _home(slug, _anchor="lecciones")
     if request.method == "GET":
+        form.title.data = title
         form.name.data = stem[3:]
     return render_template(
-        "authoring/rename.html", ws=ws, stem=stem, form=form
+        "authoring/rename.html", ws=ws, stem=stem, title=title, form=form
     ), 400 if form.errors else 200
 
 
@@ -340,11 +435,20 @@ def upload_media(slug: str):
                     "success",
                 )
                 return _home(slug, _anchor="medios")
+            snippet = media.snippet
+            if media.kind in ("audio", "video", "captions"):
+                # Offered as the library offers it: with the transcript and captions the check
+                # asks for, or else what to upload first.
+                offer = media_library.entry(files, path)
+                snippet = offer.snippet
+                if not snippet:
+                    flash(_("Subiste %(path)s.", path=path) + " " + offer.advice, "success")
+                    return redirect(url_for("authoring.media", slug=slug, _anchor=offer.anchor))
             flash(
                 _("Subiste %(path)s. Copia el texto de abajo en la lección.", path=path),
                 "success",
             )
-            session[SNIPPET_KEY] = media.snippet  # shown once, on the course page
+            session[SNIPPET_KEY] = snippet  # shown once, on the course page
             return _home(slug, _anchor="fragmento")
     return _course_page(ws, media_form=form), 400
 
@@ -455,17 +559,18 @@ def publish(slug: str):
                 slug,
                 form.note.data,
                 expected_revision_id=int(seen) if seen.isdigit() else None,
+                accept_warnings=form.accept_warnings.data,
             )
         except DomainError as exc:
             form_error(form, exc)
         else:
             if not done.live:
-                flash(_awaiting_message(done.revision.number), "success")
+                flash(_awaiting_message(done.revision), "success")
                 return _home(slug)
             flash(
                 _(
                     "Publicaste la versión %(n)s. Las personas participantes ya la ven.",
-                    n=done.revision.number,
+                    n=done.revision.publication_number,
                 ),
                 "success",
             )
@@ -485,14 +590,24 @@ def publish(slug: str):
     ), 400 if form.errors or form.form_errors else 200
 
 
-def _awaiting_message(number: int) -> str:
-    return _(
-        "Pediste la aprobación de la versión %(n)s: cambia el título, las horas o el "
-        "certificado del curso, o es su primera publicación. El equipo administrador la "
-        "revisará; hasta entonces, las personas participantes siguen viendo la versión "
-        "aprobada (o nada, si el curso nunca se publicó).",
-        n=number,
+def _awaiting_message(revision) -> str:
+    if revision.publication_number is not None:
+        asked = _("Pediste la aprobación de la versión %(n)s.", n=revision.publication_number)
+    else:
+        asked = _(
+            "Pediste la aprobación del borrador guardado el %(when)s.",
+            when=_when(revision.created_at),
+        )
+    why = _(
+        "Cambia el título, las horas o el certificado del curso, o es su primera "
+        "publicación. El equipo administrador la revisará; hasta entonces, las personas "
+        "participantes siguen viendo la versión aprobada (o nada, si el curso nunca se publicó)."
     )
+    return f"{asked} {why}"
+
+
+def _when(moment) -> str:
+    return f"{format_date(moment, 'long')}, {format_time(moment, 'HH:mm')}"
 
 
 @bp.route("/<slug>/historial")
@@ -504,20 +619,26 @@ def history(slug: str):
     )
 
 
-@bp.route("/<slug>/historial/<int:number>")
+@bp.route("/<slug>/versiones/<int:number>")
 @roles_required(*STAFF)
 def history_diff(slug: str, number: int):
     ws = _workspace_or_404(slug)
     try:
-        revision = authoring.revision_by_number(slug, number)
+        revision = authoring.published_by_number(slug, number)
     except NotFound:
         abort(404)
+    return _revision_page(ws, revision)
+
+
+def _revision_page(ws: authoring.Workspace, revision) -> str:
+    """A version (or an earlier save) and what changed from the one before it."""
     before = authoring.previous_revision(revision)
     return render_template(
         "authoring/history_diff.html",
         ws=ws,
         revision=revision,
         before=before,
+        published_event=authoring.publish_event_of(revision),
         diffs=compare(
             revisions.revision_files(before) if before else {}, revisions.revision_files(revision)
         ),
@@ -525,51 +646,115 @@ def history_diff(slug: str, number: int):
     )
 
 
+# The history's addresses named a save's number (every save counts) until versions were
+# numbered per publication (issue 21): old links to a published one lead to its new address.
+@bp.route("/<slug>/historial/<int:number>")
+@roles_required(*STAFF)
+def saved_revision(slug: str, number: int):
+    ws = _workspace_or_404(slug)
+    try:
+        revision = authoring.revision_by_number(slug, number)
+    except NotFound:
+        abort(404)
+    if revision.publication_number is not None:
+        return redirect(
+            url_for("authoring.history_diff", slug=slug, number=revision.publication_number), 301
+        )
+    return _revision_page(ws, revision)
+
+
 @bp.route("/<slug>/historial/<int:number>/volver", methods=["POST"])
+@bp.route("/<slug>/historial/<int:number>/descargar.zip")
+@roles_required(*STAFF)
+def saved_revision_action(slug: str, number: int):
+    _workspace_or_404(slug)
+    try:
+        revision = authoring.revision_by_number(slug, number)
+    except NotFound:
+        abort(404)
+    published = revision.publication_number
+    if published is None:
+        if request.method == "POST":  # back to an earlier save: published as any draft is
+            return _return_to(slug, revision)
+        abort(404)
+    endpoint = (
+        "authoring.return_to" if request.method == "POST" else "authoring.download_version_zip"
+    )
+    return redirect(url_for(endpoint, slug=slug, number=published), 308)
+
+
+@bp.route("/<slug>/versiones/<int:number>/volver", methods=["POST"])
 @roles_required(*STAFF)
 def return_to(slug: str, number: int):
     _workspace_or_404(slug)
+    try:
+        revision = authoring.published_by_number(slug, number)
+    except NotFound:
+        abort(404)
+    return _return_to(slug, revision)
+
+
+def _return_to(slug: str, revision):
     if ConfirmForm().validate_on_submit():
         try:
-            done = authoring.return_to(_me(), slug, number)
+            done = authoring.return_to(_me(), revision)
         except DomainError as exc:
             return refused(exc, url_for("authoring.history", slug=slug))
         if done.live:
-            flash(_("Volviste a publicar la versión %(n)s.", n=number), "success")
+            flash(
+                _("Volviste a publicar la versión %(n)s.", n=revision.publication_number),
+                "success",
+            )
         else:
-            flash(_awaiting_message(number), "success")
+            flash(_awaiting_message(done.revision), "success")
     return redirect(url_for("authoring.history", slug=slug))
 
 
-@bp.route("/<slug>/retirar", methods=["POST"])
+@bp.route("/<slug>/retirar", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def withdraw(slug: str):
-    _workspace_or_404(slug)
-    if ConfirmForm().validate_on_submit():
+    ws = _workspace_or_404(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
             authoring.withdraw(_me(), slug)
         except DomainError as exc:
             return refused(exc, url_for("authoring.history", slug=slug))
         flash(_("Retiraste el curso: ya no se muestra a participantes."), "success")
-    return redirect(url_for("authoring.history", slug=slug))
+        return redirect(url_for("authoring.history", slug=slug))
+    if ws.published is None:
+        flash(_("El curso no está publicado."), "error")
+        return redirect(url_for("authoring.history", slug=slug))
+    return render_template(
+        "authoring/withdraw.html", ws=ws, form=form, facts=authoring.withdrawal_facts(slug)
+    )
 
 
-@bp.route("/<slug>/descartar", methods=["POST"])
+@bp.route("/<slug>/descartar", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def discard(slug: str):
-    _workspace_or_404(slug)
-    if ConfirmForm().validate_on_submit():
+    ws = _workspace_or_404(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
             authoring.discard_draft(_me(), slug)
         except DomainError as exc:
             return refused(exc, url_for("authoring.course", slug=slug))
         flash(_("Descartaste el borrador: vuelves a ver la versión publicada."), "success")
-    return _home(slug)
+        return _home(slug)
+    if not ws.is_draft or ws.published is None:
+        return _home(slug)
+    return render_template(
+        "authoring/discard.html",
+        ws=ws,
+        form=form,
+        diffs=compare(revisions.revision_files(ws.published), ws.files),
+    )
 
 
 # --- editors -------------------------------------------------------------------------------------
 @bp.route("/<slug>/editores", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*STAFF)  # a course's editors add colleagues themselves (audited); no admin needed
 def editors(slug: str):
     ws = _workspace_or_404(slug)
     form = EditorForm()
@@ -659,7 +844,7 @@ def download_zip(slug: str):
     return _zip_response(slug, None)
 
 
-@bp.route("/<slug>/historial/<int:number>/descargar.zip")
+@bp.route("/<slug>/versiones/<int:number>/descargar.zip")
 @roles_required(*STAFF)
 def download_version_zip(slug: str, number: int):
     return _zip_response(slug, number)
@@ -698,3 +883,100 @@ def delete_orphan(slug: str, path: str):
         flash(_("Borraste %(path)s del borrador.", path=path), "success")
         return _home(slug, _anchor="sobrantes")
     return render_template("authoring/delete_orphan.html", ws=ws, path=path, form=form)
+
+
+# --- the media library (issue 21) ----------------------------------------------------------------
+def _media_or_404(ws: authoring.Workspace, path: str) -> media_library.MediaFile:
+    found = media_library.entry(ws.files, path) if path.startswith("media/") else None
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<slug>/biblioteca/")
+@roles_required(*STAFF)
+def media(slug: str):
+    ws = _workspace_or_404(slug)
+    return render_template("authoring/media.html", ws=ws, entries=media_library.library(ws.files))
+
+
+@bp.route("/<slug>/biblioteca/<path:path>/insertar")
+@roles_required(*STAFF)
+def media_snippet(slug: str, path: str):
+    """The Markdown of one file to copy (the edit page inserts it at the cursor with its
+    script); an image without a description on any page asks for one first."""
+    ws = _workspace_or_404(slug)
+    item = _media_or_404(ws, path)
+    back = request.args.get("volver", "")
+    back = back if course_files.EDITABLE.match(back) and back in ws.files else ""
+    description = request.args.get("descripcion")
+    snippet, error = item.snippet, ""
+    if item.kind == "image" and description is not None:
+        snippet = media_library.image_snippet(path, description)
+        if not snippet:
+            error = _("Escribe qué muestra la imagen, para quien no la ve (no su nombre).")
+    return render_template(
+        "authoring/media_snippet.html",
+        ws=ws,
+        item=item,
+        snippet=snippet,
+        back=back,
+        description=description or "",
+        error=error,
+    ), 400 if error else 200
+
+
+@bp.route("/<slug>/biblioteca/<path:path>/reemplazar", methods=["GET", "POST"])
+@roles_required(*STAFF)
+@large_upload
+def replace_media(slug: str, path: str):
+    ws = _workspace_or_404(slug)
+    item = _media_or_404(ws, path)
+    if request.method == "POST":
+        check_upload_csrf()  # an editor of this course: the body is read only from here
+    form = ReplaceMediaForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read()
+            check_media_replacement(path, upload.filename or "", data)
+            note = _("Reemplazó %(path)s", path=path)
+            authoring.change_files(_me(), slug, ws, {**ws.files, path: data}, note)
+        except UploadRefused as exc:
+            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            done = _("Reemplazaste %(path)s: las páginas que lo usan ya lo muestran.", path=path)
+            flash(done, "success")
+            return redirect(url_for("authoring.media", slug=slug, _anchor=item.anchor))
+    return render_template(
+        "authoring/media_replace.html", ws=ws, item=item, form=form
+    ), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/<slug>/biblioteca/<path:path>/borrar", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def delete_media(slug: str, path: str):
+    ws = _workspace_or_404(slug)
+    item = _media_or_404(ws, path)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        files = {rel: ws.files[rel] for rel in ws.files if rel != path}
+        try:
+            authoring.change_files(_me(), slug, ws, files, _("Borró %(path)s", path=path))
+        except DomainError as exc:
+            return refused(exc, url_for("authoring.media", slug=slug))
+        if item.uses:
+            flash(
+                _(
+                    "Borraste %(path)s del borrador. La revisión automática muestra las líneas "
+                    "que todavía lo usan: corrígelas.",
+                    path=path,
+                ),
+                "info",
+            )
+            return _home(slug, _anchor="revision")
+        flash(_("Borraste %(path)s del borrador.", path=path), "success")
+        return redirect(url_for("authoring.media", slug=slug))
+    return render_template("authoring/media_delete.html", ws=ws, item=item, form=form)

@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 import mimetypes
 
-from flask import abort, render_template, request, send_file, send_from_directory
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
 from app.authoring import services as authoring
 from app.authoring import testers
+from app.books.services import book_downloads
 from app.catalog import bp
 from app.catalog.fullcourse import for_full_page
-from app.content.narration import GENERATED_EXTENSIONS
 from app.course_store import course_or_404, get_course, get_store
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
-from app.learning.narration import narration_root
+from app.learning.narration import READINGS, course_downloads, download_zip, narration_file
+from app.learning.withdrawn import withdrawn_page
 from app.preferences.current import reading_version
 from app.web.access import public
 from app.web.visitor_cache import visitor_cacheable
+
+YEAR = 365 * 86400
 
 
 @bp.route("/")
@@ -41,7 +44,9 @@ def index():
 @public
 @visitor_cacheable
 def course_detail(slug: str):
-    course = course_or_404(slug)
+    course = get_course(slug)
+    if course is None:  # withdrawn: the people enrolled learn when and what they keep
+        return withdrawn_page(current_user, slug) or abort(404)
     enrollment, progress = learning.enrollment_and_progress(current_user, course)
     return render_template(
         "catalog/course_detail.html",
@@ -49,6 +54,8 @@ def course_detail(slug: str):
         enrollment=enrollment,
         progress=progress,
         form=EnrollForm() if current_user.is_authenticated else None,  # no token for visitors
+        audio_downloads=course_downloads(course),
+        book_downloads=book_downloads(course),
     )
 
 
@@ -69,7 +76,7 @@ def media(slug: str, filename: str):
         abort(404)
     max_age = 86400
     if request.args.get("v") == path.name[:12]:
-        max_age = 365 * 86400  # the URL names these exact bytes: they never change under it
+        max_age = YEAR  # the URL names these exact bytes: they never change under it
     # The bytes of the version shown (a blob named by its hash), never the live folder's file.
     return send_file(path, mimetype=mimetype, max_age=max_age, conditional=True)
 
@@ -95,20 +102,51 @@ def course_full(slug: str):
         lessons.append((lesson, use_easy, [p for p in parts if p is not None]))
     intro = for_full_page(course.intro_html, course.slug, "intro", slugs)
     return render_template(
-        "catalog/course_full.html", course=course, lessons=lessons, easy=easy, intro=intro
+        "catalog/course_full.html",
+        course=course,
+        lessons=lessons,
+        easy=easy,
+        intro=intro,
+        audio_downloads=course_downloads(course),
+        book_downloads=book_downloads(course),
     )
 
 
 @bp.route("/cursos/<slug>/narracion/<filename>")
 @public
 def narration(slug: str, filename: str):
-    """Narration made by `flask courses narrate` for the current version of the course."""
+    """A lesson's narration, made by the job worker and stored in the database."""
+    found = narration_file(course_or_404(slug), filename)
+    if found is None:
+        abort(404)
+    path, clip = found
+    return send_file(
+        path,
+        mimetype=clip.mimetype,
+        download_name=filename,  # the file is named by its hash in the cache
+        max_age=YEAR if request.args.get("v") == clip.sha256[:12] else 3600,
+        conditional=True,  # ETag, If-None-Match and Range (the player seeks)
+        etag=clip.sha256,
+    )
+
+
+@bp.route("/cursos/<slug>/audio/<reading>.zip")
+@public
+def narration_zip(slug: str, reading: str):
+    """Every lesson's audio of one reading version, as one .zip (once every lesson has it)."""
     course = course_or_404(slug)
-    stem, dot, ext = filename.rpartition(".")
-    lesson_slug = stem[:-3] if stem.endswith(".lf") else stem
-    if not dot or "." + ext not in GENERATED_EXTENSIONS or course.lesson(lesson_slug) is None:
+    easy = {name: easy for easy, name in READINGS.items()}.get(reading)
+    found = download_zip(course, easy) if easy is not None else None
+    if found is None:
         abort(404)
-    folder = narration_root() / course.slug / course.version
-    if not (folder / filename).is_file():
-        abort(404)
-    return send_from_directory(folder, filename, max_age=86400)
+    path, download = found
+    suffix = "-lectura-facil" if easy else ""
+    return send_file(
+        path,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{course.slug}-audio{suffix}.zip",
+        max_age=YEAR if request.args.get("v") == download.digest[:12] else 3600,
+        conditional=True,
+        etag=download.digest,
+    )

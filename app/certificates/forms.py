@@ -1,14 +1,14 @@
 """Certificate forms: verify a code, filter the staff list, revoke and reinstate."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.certificates.services import REASON_MAX
+from app.web.forms import Form
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """Sent by GET: it changes nothing, so it carries no CSRF token."""
 
     class Meta:
@@ -24,7 +24,7 @@ class VerifyForm(FlaskForm):
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 
@@ -34,7 +34,7 @@ class FilterForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         _l("Motivo de la revocación"),
         validators=[
@@ -51,5 +51,5 @@ class RevokeForm(FlaskForm):
     )
 
 
-class ReinstateForm(FlaskForm):
+class ReinstateForm(Form):
     """Only the CSRF token: the button says what it does."""

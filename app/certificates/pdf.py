@@ -81,8 +81,11 @@ def statement(certificate: Certificate) -> str:
     return text + "."
 
 
-def build_pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """Render CERTIFICATE as a one-page A4 landscape PDF whose QR code encodes VERIFY_URL."""
+def build_pdf(certificate: Certificate, verify_url: str, attachments=()) -> bytes:
+    """Render CERTIFICATE as a one-page A4 landscape PDF whose QR code encodes VERIFY_URL.
+
+    ATTACHMENTS, (file name, bytes, description) each, are embedded as files (the Open Badges
+    credential travels inside the PDF)."""
     fonts = find_font_dir()
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_lang("es-CL")
@@ -193,6 +196,8 @@ def build_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.cell(text_w, 5, "Verifica este certificado en:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(10, 74, 143)
     pdf.multi_cell(text_w, 5, verify_url, link=verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for name, data, description in attachments:
+        pdf.embed_file(bytes=data, basename=name, desc=description, mime_type="application/json")
     return bytes(pdf.output())
 
 

@@ -24,10 +24,11 @@ from app.certificates.issuer import issuing_team
 from app.certificates.models import Certificate
 from app.content.model import Course
 from app.errors import DomainError, NotFound
-from app.events import course_completed
+from app.events import certificate_issued, course_completed
 from app.extensions import db
 from app.learning.models import Enrollment
-from app.orgs.models import Group, Membership, StaffAssignment
+from app.orgs.models import Group, Membership
+from app.orgs.services import staff_municipality_ids
 from app.timeutil import utcnow
 
 NETWORK_NAME = "Red para el Fomento de Incubadoras de Cooperativas Inclusivas (REFICOOP)"
@@ -162,6 +163,7 @@ def issue_certificate(enrollment: Enrollment, course: Course) -> Certificate | N
         course=course.slug,
         version=certificate.course_version,
     )
+    certificate_issued.send(None, certificate=certificate, course=course)
     return certificate
 
 
@@ -188,14 +190,6 @@ def my_certificates(user: User) -> list[Certificate]:
             select(Certificate)
             .where(Certificate.user_id == user.id)
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
-
-
-def staff_municipality_ids(user: User) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(StaffAssignment.municipality_id).where(StaffAssignment.user_id == user.id)
         )
     )
 

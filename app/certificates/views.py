@@ -24,6 +24,7 @@ from app.certificates.forms import FilterForm, ReinstateForm, RevokeForm, Verify
 from app.certificates.models import Certificate
 from app.certificates.pdf import build_pdf, long_date, qr_code, statement
 from app.errors import DomainError, NotFound
+from app.events import certificate_attachments
 from app.extensions import db, limiter
 from app.web.access import public, roles_required
 from app.web.unit_of_work import form_error, refused
@@ -144,7 +145,10 @@ def download_pdf(certificate_id: int):
             ),
             410,
         )
-    data = build_pdf(certificate, verification_url(certificate))
+    files = certificate_attachments.send(None, certificate=certificate)
+    data = build_pdf(
+        certificate, verification_url(certificate), [f for _r, f in files if f is not None]
+    )
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -311,7 +312,14 @@ def v_str_list(value: Any) -> tuple[str, ...]:
     return tuple(v_str(item) for item in value)
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*(\d{1,6}),(\d{1,6})\s*$")
+
+
 def v_positive_number(value: Any) -> float:
+    # «2,5», the Chilean way: YAML reads it as text, never as 25 (issue 21).
+    comma = _DECIMAL_COMMA.match(value) if isinstance(value, str) else None
+    if comma:
+        value = float(f"{comma.group(1)}.{comma.group(2)}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise ValueError("debe ser un número mayor que 0 (por ejemplo, 4 o 2.5)")
     return float(value)

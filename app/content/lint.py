@@ -26,6 +26,19 @@ _CUE = (
     r"subrayad[oa]s?|casillas?|circulos?|flechas?|cuadros?|en|de color)"
 )
 _COLOUR_CUE = re.compile(rf"\b{_CUE}\s+(?:de\s+color\s+)?{_COLOUR}\b")
+# What the warning advises to add: the thing's name (in quotes, or «que dice ...»), its place or
+# its shape. With any of them the colour is no longer the only cue (issue 21: the advice,
+# followed, left the warning in place).
+_NAMED = re.compile(r"[«\"“‘'][^«»\"“”‘’']{1,80}[»\"”’']")
+_NAME_WORDS = re.compile(
+    r"\b(?:que dice|que tiene escrito|llamad[oa]s?|con el texto|con la palabra|con el nombre)\b"
+)
+_PLACE_OR_SHAPE = re.compile(
+    r"\b(?:arriba|abajo|izquierda|derecha|esquina|superior|inferior|centro|debajo|encima|"
+    r"al (?:final|inicio|principio|lado)|junto a|primer[oa]?|segund[oa]|ultim[oa]|"
+    r"redond[oa]s?|cuadrad[oa]s?|circular(?:es)?|triangular(?:es)?|rectangular(?:es)?|"
+    r"(?:con|en) forma de)\b"
+)
 # Only at the start of a run of marks: trying every position inside a run of 100,000 dots made
 # the search quadratic (issue 25).
 _SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++(?=\s|$)")
@@ -45,8 +58,13 @@ def vague_link_text(label: str) -> bool:
 
 
 def colour_cue(text: str) -> bool:
-    """True when the text seems to identify something only by its colour."""
-    return bool(_COLOUR_CUE.search(_norm(text)))
+    """True when the text seems to identify something only by its colour (and says neither its
+    name, nor its place, nor its shape)."""
+    norm = _norm(text)
+    if not _COLOUR_CUE.search(norm):
+        return False
+    described = _NAMED.search(text) or _NAME_WORDS.search(norm) or _PLACE_OR_SHAPE.search(norm)
+    return not described
 
 
 def long_sentences(children: list[Any]) -> list[int]:

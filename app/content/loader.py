@@ -33,6 +33,7 @@ from .langtags import valid_lang
 from .limits import check_limits
 from .lint import PLACEHOLDER, missing_sources, placeholder_lines, unpublished_file
 from .model import (
+    COURSE_LEVELS,
     Block,
     CompletionRule,
     Course,
@@ -52,6 +53,7 @@ from .renderer import (
     PageContext,
     PageTooComplex,
     SectionIndex,
+    check_closed,
     container_name,
     parse_checked,
     render_page,
@@ -111,7 +113,7 @@ COURSE_SCHEMA = {
     "resumen": Field(v_str, "error"),
     "idioma": Field(_v_lang),
     "horas": Field(v_positive_number, "error"),
-    "nivel": Field(v_choice("inicial", "intermedio", "avanzado"), "error"),
+    "nivel": Field(v_choice(*COURSE_LEVELS), "error"),
     "publico": Field(v_str, "error"),
     "autores": Field(v_str_list, "error"),
     "licencia": Field(v_str, "error"),
@@ -257,7 +259,8 @@ class _CourseLoader:
         if lines is None or not check_limits(lines, display, self.rep):
             return None
         for line in placeholder_lines(lines):
-            self.rep.warning(
+            # An error, not a warning: example text left in place must never reach people.
+            self.rep.error(
                 display,
                 line,
                 "placeholder-text",
@@ -481,7 +484,6 @@ class _CourseLoader:
             body = page.body
             easy_blocks = page.easy_read
             easy_line = page.easy_read_line
-        easy_plain_start = len(ctx.easy_plain)
         if lf.easy_path is not None:
             if easy_blocks is not None:
                 self.rep.error(
@@ -500,7 +502,6 @@ class _CourseLoader:
                 "la lección no tiene versión de lectura fácil; agrega un bloque ::: lectura-facil "
                 f"o un archivo {lf.slug}.lf.md",
             )
-        del easy_plain_start
         if not is_quiz and (no_sources := missing_sources(ctx.headings)):
             self.rep.warning(display, 0, *no_sources)
         return Lesson(
@@ -575,13 +576,7 @@ class _CourseLoader:
                 continue
             start, end = tok.map[0], min(tok.map[1], len(lines) - 1)
             line = start + 1
-            if not _container_closed_at(lines, end, tok.markup):
-                ctx.error(
-                    line,
-                    "container-unclosed",
-                    f"el bloque ::: prueba no se cierra; agrega una línea {tok.markup} al final "
-                    "del bloque",
-                )
+            check_closed(tok, lines, ctx, name, line)
             words = rest.split()
             position = len(found)
             quiz_id = (
@@ -733,11 +728,6 @@ class _CourseLoader:
             quiz_ids.append(quiz_id)
             blocks.append(QuizBlock(quiz_id))
         return blocks
-
-
-def _container_closed_at(lines: list[str], end: int, markup: str) -> bool:
-    text = lines[end].strip() if 0 <= end < len(lines) else ""
-    return bool(text) and set(text) == {":"} and len(text) >= len(markup)
 
 
 def _hidden(rel: str) -> bool:

@@ -12,7 +12,8 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 QuestionKind = Literal["single", "multiple", "true_false", "text", "ordering"]
-CalloutKind = Literal["note", "tip", "activity", "warning"]
+# The values of `nivel:` in course.md; their names for people are app.web.LEVEL_NAMES.
+COURSE_LEVELS = ("inicial", "intermedio", "avanzado")
 
 
 @dataclass(frozen=True)

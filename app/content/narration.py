@@ -1,17 +1,20 @@
-"""Lesson narration made offline: file names, and speech synthesis with espeak-ng.
+"""Lesson narration: what each lesson reading says, its key, and speech synthesis.
 
 Pure Python plus two Debian programs: espeak-ng (speech to WAV) and, when installed, lame
 (WAV to MP3, about ten times smaller for a phone on a slow connection). Nothing here runs at
-request time: `flask courses narrate` calls it, the web app only looks for the files.
+request time: the job worker (app.narration.tasks) calls `synthesize`; pages only look keys up.
+A narration is named by `clip_key` (a hash of its text, voice and speed), so an unchanged
+lesson is never narrated twice, whatever version of whatever course it belongs to.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
-import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.content.model import Course, Lesson
@@ -24,7 +27,7 @@ AUDIO_TYPES = {
     ".m4a": "audio/mp4",
     ".wav": "audio/wav",
 }
-GENERATED_EXTENSIONS = (".mp3", ".wav")
+GENERATED_TYPES = {"audio/mpeg": ".mp3", "audio/wav": ".wav"}
 
 
 def audio_type(filename: str) -> str:
@@ -34,21 +37,6 @@ def audio_type(filename: str) -> str:
 def narration_stem(lesson: Lesson, easy_read: bool) -> str:
     """`01-slug` for the full text, `01-slug.lf` for the easy-read version."""
     return f"{lesson.slug}.lf" if easy_read else lesson.slug
-
-
-def version_dir(root: Path, course: Course) -> Path:
-    """Files of one content version: editing a course never serves an outdated narration."""
-    return root / course.slug / course.version
-
-
-def find_generated(root: Path, course: Course, lesson: Lesson, easy_read: bool) -> Path | None:
-    folder = version_dir(root, course)
-    stem = narration_stem(lesson, easy_read)
-    for ext in GENERATED_EXTENSIONS:
-        path = folder / (stem + ext)
-        if path.is_file() and path.stat().st_size > 0:
-            return path
-    return None
 
 
 def trainer_recording(lesson: Lesson, easy_read: bool):
@@ -90,7 +78,7 @@ def encode_mp3(wav: Path, out: Path) -> bool:
     if lame is None:
         return False
     subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
-        [lame, "--quiet", "-m", "m", "-b", "32", str(wav), str(out)],
+        [lame, "--quiet", "-m", "m", "-b", "32", "-q", "7", str(wav), str(out)],
         check=True,
         capture_output=True,
         timeout=600,
@@ -98,51 +86,55 @@ def encode_mp3(wav: Path, out: Path) -> bool:
     return True
 
 
-def wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / float(w.getframerate())
+def clip_key(text: str, voice: str, wpm: int) -> str:
+    """The name of the narration of TEXT spoken by VOICE at WPM words a minute (SHA-256)."""
+    return hashlib.sha256(f"{voice}\n{wpm}\n{text}".encode()).hexdigest()
 
 
-def narrate_lesson(
-    root: Path,
-    course: Course,
-    lesson: Lesson,
-    easy_read: bool,
-    *,
-    voice: str = "es-419",
-    wpm: int = 150,
-    mp3: bool = True,
-) -> tuple[str, Path | None]:
-    """Make the narration of one version of LESSON unless it exists or is not needed.
+@dataclass(frozen=True)
+class Reading:
+    """One lesson as one reading version offers it to the ear: a trainer's recording, or TEXT
+    to synthesise under KEY (text "" and key "": nothing to narrate)."""
 
-    Returns (what happened, path): "exists", "recorded" (a trainer's recording comes first),
-    "empty" (no text or no easy-read version), or "made".
-    """
-    if trainer_recording(lesson, easy_read) is not None:
-        return "recorded", None
-    text = narration_text(lesson, easy_read)
-    if not text:
-        return "empty", None
-    existing = find_generated(root, course, lesson, easy_read)
-    if existing is not None:
-        return "exists", existing
-    folder = version_dir(root, course)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = narration_stem(lesson, easy_read)
-    # Work in temporary names and rename at the end: a reader never sees half a file.
-    tmp_wav = folder / f".{stem}.{os.getpid()}.wav"
-    try:
-        synthesize_wav(text, tmp_wav, voice=voice, wpm=wpm)
+    lesson: Lesson
+    easy_read: bool  # the lesson's own easy-read version (False: its full text)
+    text: str
+    key: str
+    recording: object | None  # the trainer's recording (Media), which comes first
+
+
+def reading(lesson: Lesson, easy_read: bool, voice: str, wpm: int) -> Reading:
+    """LESSON's full text, or its easy-read version, as a narration would say it."""
+    recording = trainer_recording(lesson, easy_read)
+    text = "" if recording is not None else narration_text(lesson, easy_read)
+    return Reading(lesson, easy_read, text, clip_key(text, voice, wpm) if text else "", recording)
+
+
+def course_readings(course: Course, easy: bool, voice: str, wpm: int) -> list[Reading]:
+    """What each lesson of COURSE says in one reading version (EASY: the easy-read version
+    where a lesson has one, its full text where it has not, as the pages show it)."""
+    return [
+        reading(lesson, easy and lesson.easy_read is not None, voice, wpm)
+        for lesson in course.lessons
+    ]
+
+
+def all_readings(course: Course, voice: str, wpm: int) -> list[Reading]:
+    """Every distinct reading of COURSE: each lesson's full text and its easy-read version."""
+    return [
+        reading(lesson, easy, voice, wpm)
+        for lesson in course.lessons
+        for easy in ((False, True) if lesson.easy_read is not None else (False,))
+    ]
+
+
+def synthesize(text: str, *, voice: str = "es-419", wpm: int = 150, mp3: bool = True):
+    """Speak TEXT: (bytes, media type), MP3 when lame is installed and MP3 wanted, else WAV."""
+    with tempfile.TemporaryDirectory(prefix="aula-narration-") as tmp:
+        wav = Path(tmp) / "speech.wav"
+        synthesize_wav(text, wav, voice=voice, wpm=wpm)
         if mp3:
-            tmp_mp3 = tmp_wav.with_suffix(".mp3")
-            if encode_mp3(tmp_wav, tmp_mp3):
-                final = folder / f"{stem}.mp3"
-                os.replace(tmp_mp3, final)
-                return "made", final
-        final = folder / f"{stem}.wav"
-        os.replace(tmp_wav, final)
-        return "made", final
-    finally:
-        for leftover in (tmp_wav, tmp_wav.with_suffix(".mp3")):
-            if leftover.exists():
-                leftover.unlink()
+            out = wav.with_suffix(".mp3")
+            if encode_mp3(wav, out):
+                return out.read_bytes(), "audio/mpeg"
+        return wav.read_bytes(), "audio/wav"

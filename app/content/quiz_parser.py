@@ -220,15 +220,17 @@ def _question_line(q: _Draft, lineno: int, text: str, ctx: PageContext) -> None:
             else:
                 q.meta[key] = (lineno, value)
             return
+        # Even before the options: a line like «Color: verde» was shown to participants as
+        # question text (issue 21). Question text goes on the ### line and plain lines below it.
         hint = suggest(key, QUESTION_KEYS)
-        if q.started or hint:
-            ctx.error(
-                lineno,
-                "quiz-unknown-key",
-                f"dato desconocido '{meta.group(1)}:' en la pregunta;"
-                + (hint or " usa Tipo, Pista, Retroalimentación, Puntos o Respuesta"),
-            )
-            return
+        ctx.error(
+            lineno,
+            "quiz-unknown-key",
+            f"dato desconocido '{meta.group(1)}:' en la pregunta;"
+            + (hint or " usa Tipo, Pista, Retroalimentación, Puntos o Respuesta")
+            + ("" if q.started else "; si es parte de la pregunta, quita los dos puntos"),
+        )
+        return
     if _BAD_OPTION.match(text):
         _unrecognised(ctx, lineno, text)
         return

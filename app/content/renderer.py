@@ -541,13 +541,24 @@ def _lesson_link(path: str, fragment: str, line: int, ctx: PageContext) -> LinkT
     if slug in ctx.lesson_slugs and posixpath.dirname(posixpath.normpath(path)) in ("", "."):
         _expect_section(ctx, line, slug, fragment, target=name)
         return {"href": ctx.lesson_url(slug, fragment)}, False
-    ctx.error(
-        line,
-        "link-missing-lesson",
-        f"el enlace lleva a una lección que no existe: '{path}'; revisa el nombre del archivo "
-        "(por ejemplo, 02-confianza.md)",
-    )
+    ctx.error(line, "link-missing-lesson", _missing_lesson(path, ctx.lesson_slugs))
     return None
+
+
+def _missing_lesson(path: str, lesson_slugs: frozenset[str]) -> str:
+    """The message of a link to a lesson that does not exist: the closest lesson of this same
+    course, or its lessons (a fixed example named a lesson of another course; issue 21)."""
+    message = f"el enlace lleva a una lección que no existe: '{path}'; revisa el nombre del archivo"
+    names = sorted(f"{slug}.md" for slug in lesson_slugs)
+    if not names:
+        return message
+    wanted = posixpath.basename(path)[:CLOSEST_MAX_CHARS]
+    shortened = [n[:CLOSEST_MAX_CHARS] for n in names[:CLOSEST_MAX_IDS]]
+    close = difflib.get_close_matches(wanted, shortened, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; ¿quisiste decir {names[shortened.index(close[0])]}?"
+    listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    return f"{message}; las lecciones de este curso son: {listed}"
 
 
 def _expect_section(
@@ -623,12 +634,7 @@ def _container(tokens: list[Token], idx: int, ctx: PageContext, lines: list[str]
     line = tok.meta.get("line", 0)
     name, rest = container_name(tok)
     close = tokens[matching_close(tokens, idx)]
-    if not _container_closed(lines, tok):
-        ctx.error(
-            line,
-            "container-unclosed",
-            f"el bloque ::: {name} no se cierra; agrega una línea {tok.markup} al final del bloque",
-        )
+    check_closed(tok, lines, ctx, name)
     tok.meta["kind"] = close.meta["kind"] = "div"
     if name in CALLOUTS:
         kind, label = CALLOUTS[name]
@@ -839,6 +845,11 @@ def _render_tokens(tokens: list[Token], ctx: PageContext) -> str:
     return clean_html(MD.renderer.render(tokens, MD.options, {"ctx": ctx}))
 
 
+def render_tokens_html(tokens: list[Token], ctx: PageContext) -> str:
+    """Sanitised HTML of TOKENS, already transformed (the workshop's preview, block by block)."""
+    return _render_tokens(tokens, ctx)
+
+
 class PageTooComplex(Exception):
     """A page passed a limit on its parsed tokens; the problem is already reported."""
 
@@ -885,7 +896,7 @@ def render_tokens(
             if name == "prueba" and ctx.allow_quizzes and not ctx.easy_read:
                 j = matching_close(tokens, i)
                 flush(body)
-                _check_closed(tok, lines, ctx, name)
+                check_closed(tok, lines, ctx, name)
                 start = tok.map[0] + 1 if tok.map else 0
                 end = tok.map[1] if tok.map else start
                 quiz_lines = [(n + 1, lines[n]) for n in range(start, min(end, len(lines)))]
@@ -897,7 +908,7 @@ def render_tokens(
             if name == "lectura-facil" and allow_easy_read and not ctx.easy_read:
                 j = matching_close(tokens, i)
                 flush(body)
-                _check_closed(tok, lines, ctx, name)
+                check_closed(tok, lines, ctx, name)
                 if easy is not None:
                     ctx.error(
                         tok.meta.get("line", 0),
@@ -948,10 +959,13 @@ def _transform_pending(chunk: list[Token], ctx: PageContext, lines: list[str]) -
             tok.meta["done"] = True
 
 
-def _check_closed(tok: Token, lines: list[str], ctx: PageContext, name: str) -> None:
+def check_closed(
+    tok: Token, lines: list[str], ctx: PageContext, name: str, line: int | None = None
+) -> None:
+    """Report the ::: block TOK (named NAME, opened at LINE) if no closing line ends it."""
     if not _container_closed(lines, tok):
         ctx.error(
-            tok.meta.get("line", 0),
+            tok.meta.get("line", 0) if line is None else line,
             "container-unclosed",
             f"el bloque ::: {name} no se cierra; agrega una línea {tok.markup} al final del bloque",
         )
@@ -970,10 +984,3 @@ def render_inline(text: str, ctx: PageContext, line: int) -> tuple[str, str]:
     del ctx.plain[plain_before:]  # quiz text is not lesson prose
     html = MD.renderer.renderInline(tok.children or [], MD.options, {"ctx": ctx})
     return clean_inline(html).strip(), _inline_text(tok.children).strip()
-
-
-def render_markdown(lines: list[str], ctx: PageContext) -> str:
-    """Render a short Markdown passage (quiz intro) to sanitised block HTML."""
-    tokens = parse(lines)
-    transform(tokens, ctx, lines)
-    return _render_tokens(tokens, ctx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .problems import Reporter
 
@@ -43,13 +42,3 @@ def decode_source(data: bytes, display: str, rep: Reporter) -> list[str] | None:
         rep.error(display, 0, "empty-file", "el archivo está vacío; escribe su contenido o bórralo")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def read_source(path: Path, display: str, rep: Reporter) -> list[str] | None:
-    """Read and decode a file; report problems instead of raising."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        rep.error(display, 0, "unreadable", f"no se pudo leer el archivo ({exc.strerror})")
-        return None
-    return decode_source(data, display, rep)

@@ -9,7 +9,6 @@ from functools import lru_cache
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 _KEY_SEP = re.compile(r"[\s-]+")
-_WORDS = re.compile(r"[\w'’]+")
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -48,11 +47,6 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return ' ¿quisiste decir 'x'?' when a close choice exists, else ''."""
     match = difflib.get_close_matches(norm_key(word), list(choices), n=1, cutoff=0.6)
     return f" ¿quisiste decir '{match[0]}'?" if match else ""
-
-
-def plain_words(text: str) -> list[str]:
-    """Split text into words (for sentence length checks)."""
-    return _WORDS.findall(text)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -1,12 +1,13 @@
 """Learning forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from app.web.forms import Form
 
-class EnrollForm(FlaskForm):
+
+class EnrollForm(Form):
     key = StringField(
         _l("Clave de inscripción"),
         validators=[Optional(), Length(max=100)],

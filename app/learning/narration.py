@@ -1,14 +1,25 @@
-"""Which audio a lesson page offers: the trainer's recording first, else the generated one."""
+"""Which audio a lesson page offers: the trainer's recording first, else the narration made by
+the job worker (app.narration), found in this process's index without a query; the files the
+narration route serves; every lesson's audio as one .zip per reading version."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, url_for
+from flask import url_for
 
 from app.content.model import Course, Lesson
-from app.content.narration import audio_type, find_generated, trainer_recording
+from app.content.narration import audio_type, trainer_recording
+from app.course_store import get_store
+from app.narration.services import (
+    Download,
+    clip_file,
+    clip_filename,
+    lesson_clip,
+    reading_download,
+    served_clip,
+    zip_file,
+)
 
 
 @dataclass(frozen=True)
@@ -17,10 +28,6 @@ class LessonAudio:
     type: str
     generated: bool  # True: synthetic voice (espeak-ng); False: a person's recording
     size: int | None = None  # bytes, when known (generated files)
-
-
-def narration_root() -> Path:
-    return Path(current_app.config["NARRATION_DIR"])
 
 
 def lesson_audio(course: Course, lesson: Lesson, easy_read: bool) -> LessonAudio | None:
@@ -37,12 +44,85 @@ def lesson_audio(course: Course, lesson: Lesson, easy_read: bool) -> LessonAudio
             type=audio_type(recording.src),
             generated=False,
         )
-    path = find_generated(narration_root(), course, lesson, easy_read)
-    if path is None:
+    clip = lesson_clip(lesson, easy_read)
+    if clip is None:
         return None
     return LessonAudio(
-        url=url_for("catalog.narration", slug=course.slug, filename=path.name),
-        type=audio_type(path.name),
+        url=url_for(
+            "catalog.narration",
+            slug=course.slug,
+            filename=clip_filename(lesson, easy_read, clip),
+            v=clip.sha256[:12],  # these exact bytes: cached for a year
+        ),
+        type=clip.mimetype,
         generated=True,
-        size=path.stat().st_size,
+        size=clip.size,
     )
+
+
+def narration_file(course: Course, filename: str):
+    """The file and narration (Clip) that FILENAME ('01-slug.mp3', '01-slug.lf.mp3') names in
+    COURSE's current version, or None."""
+    stem, dot, ext = filename.rpartition(".")
+    easy = stem.endswith(".lf")
+    lesson = course.lesson(stem[: -len(".lf")] if easy else stem)
+    if not dot or lesson is None or (easy and lesson.easy_read is None):
+        return None
+    clip = served_clip(lesson, easy)
+    if clip is None or clip.extension != "." + ext:
+        return None
+    path = clip_file(clip.sha256)
+    return (path, clip) if path is not None else None
+
+
+@dataclass(frozen=True)
+class AudioDownload:
+    """Every lesson's audio of one reading version as one .zip."""
+
+    easy: bool
+    url: str
+    size: int
+
+
+READINGS = {False: "completo", True: "facil"}
+
+
+def course_download(course: Course, easy: bool) -> Download | None:
+    """What the .zip of one reading version holds (None unless every lesson has audio)."""
+    store = get_store()
+
+    def media_size(rel: str) -> int | None:
+        path = store.media_path(course, rel)
+        return path.stat().st_size if path is not None else None
+
+    return reading_download(course, easy, media_size)
+
+
+def course_downloads(course: Course) -> list[AudioDownload]:
+    """The .zip downloads a course page offers: the full text's, and the easy-read version's
+    when some lesson has one; only those where every lesson has its audio."""
+    found = []
+    for easy in (False, True) if any(lesson.easy_read for lesson in course.lessons) else (False,):
+        download = course_download(course, easy)
+        if download is not None:
+            url = url_for(
+                "catalog.narration_zip",
+                slug=course.slug,
+                reading=READINGS[easy],
+                v=download.digest[:12],
+            )
+            found.append(AudioDownload(easy, url, download.size))
+    return found
+
+
+def download_zip(course: Course, easy: bool):
+    """(the .zip file, its Download) of one reading version of COURSE, or None."""
+    download = course_download(course, easy)
+    if download is None:
+        return None
+    store = get_store()
+
+    def read_media(rel: str) -> bytes:
+        return store.media_path(course, rel).read_bytes()
+
+    return zip_file(download, read_media), download

@@ -53,8 +53,16 @@ class TooManyKeyAttempts(DomainError):
     """Too many wrong enrolment keys from this account in the window (answered with 429)."""
 
 
-def enroll(user: User, course: Course, *, key: str | None = None, group_id=None) -> Enrollment:
-    """Enrol USER in COURSE (checking its key); enrolling twice returns the same record."""
+def enroll(
+    user: User,
+    course: Course,
+    *,
+    key: str | None = None,
+    group_id=None,
+    actor: User | None = None,
+) -> Enrollment:
+    """Enrol USER in COURSE (checking its key); enrolling twice returns the same record.
+    ACTOR is who enrolled them (a trainer, an import), recorded in the audit log; default USER."""
     existing = get_enrollment(user, course.slug)
     if existing is not None:
         return existing
@@ -89,8 +97,27 @@ def enroll(user: User, course: Course, *, key: str | None = None, group_id=None)
     except IntegrityError:
         # Two requests enrolled at once: the other one won, and that is the same outcome.
         return get_enrollment(user, course.slug)
-    record("enrolled", actor=user, target=enrollment, course=course.slug)
+    record("enrolled", actor=actor or user, target=enrollment, course=course.slug)
     return enrollment
+
+
+def enroll_new_people(rows: list[tuple[User, Course, int | None]], actor: User) -> int:
+    """Enrol people created in this transaction, as (user, course, group id) rows: none can
+    be enrolled yet, so there is no race to cope with and all are added in one flush."""
+    enrollments = [
+        Enrollment(
+            user_id=user.id,
+            course_slug=course.slug,
+            course_version=course.version,
+            group_id=group_id,
+        )
+        for user, course, group_id in rows
+    ]
+    db.session.add_all(enrollments)
+    db.session.flush()
+    for enrollment in enrollments:
+        record("enrolled", actor=actor, target=enrollment, course=enrollment.course_slug)
+    return len(enrollments)
 
 
 def completed_lessons(enrollment: Enrollment | None) -> frozenset[str]:

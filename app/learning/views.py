@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from flask import flash, get_template_attribute, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from app.course_store import content_generation, course_or_404, get_store, lesson_or_404
+from app.course_store import (
+    content_generation,
+    course_or_404,
+    get_course,
+    get_store,
+    lesson_or_404,
+)
 from app.errors import DomainError
 from app.learning import bp
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
 from app.learning.narration import lesson_audio
+from app.learning.withdrawn import withdrawn_courses, withdrawn_page
 from app.preferences.current import current_preferences, easy_read_asked, reading_version
 from app.web.access import public
 from app.web.forms import ConfirmForm
@@ -58,7 +73,9 @@ def enroll(slug: str):
 @public
 @visitor_cacheable
 def lesson(slug: str, lesson_slug: str):
-    course = course_or_404(slug)
+    course = get_course(slug)
+    if course is None:  # withdrawn: the people enrolled learn when and what they keep
+        return withdrawn_page(current_user, slug) or abort(404)
     lesson = lesson_or_404(course, lesson_slug)
     signed_in = current_user.is_authenticated
     enrollment, progress = learning.enrollment_and_progress(current_user, course)
@@ -83,7 +100,7 @@ def lesson(slug: str, lesson_slug: str):
             "csrf": escape(generate_csrf()),
             "done_badge": get_template_attribute(PERSONAL, "done_badge")(done),
             "progress_panel": panel(
-                course, lesson, enrollment, progress, done, enroll_form, signed_in, request.path
+                course, lesson, enrollment, progress, done, enroll_form, current_user, request.path
             ),
         }
 
@@ -92,18 +109,21 @@ def lesson(slug: str, lesson_slug: str):
         key=(course.version, easy, audio, tuple(current_preferences().html_classes())),
         generation=content_generation(),
         slots=personal_parts,
+        # Read only inside slots: sealed while the shared shell is rendered.
+        personal={
+            "enrollment": enrollment,
+            "progress": progress,
+            "done": done,
+            "enroll_form": enroll_form,
+        },
         easy=easy,
         blocks=blocks,
         extra_quizzes=extra_quizzes,
         audio=audio,
         course=course,
         lesson=lesson,
-        enrollment=enrollment,
-        progress=progress,
         previous=previous,
         following=following,
-        done=done,
-        enroll_form=enroll_form,
         keep_version=request.args.get("version") if easy_read_asked() else None,
     )
 
@@ -147,12 +167,15 @@ def my_courses():
     enrollments = learning.my_enrollments(current_user)
     done = learning.done_by_enrollment([e.id for e in enrollments])
     rows = []
+    withdrawn = {w.slug: w for w in withdrawn_courses(current_user, enrollments)}
     for enrollment in enrollments:
         course = store.get(enrollment.course_slug)
-        if course is None:
+        if course is None or enrollment.course_slug in withdrawn:
             continue
         progress = learning.progress_for(
             course, frozenset(done[enrollment.id]), enrollment.status == "completed"
         )
         rows.append((course, enrollment, progress))
-    return render_template("learning/my_courses.html", rows=rows)
+    return render_template(
+        "learning/my_courses.html", rows=rows, withdrawn=list(withdrawn.values())
+    )

@@ -36,7 +36,7 @@ from app.content.textutil import fold
 from app.errors import DomainError
 from app.extensions import db
 from app.learning.models import Enrollment
-from app.learning.services import enroll
+from app.learning.services import enroll, enroll_new_people
 from app.orgs.models import Group, ImportRun, Membership
 from app.orgs.rut import normalise_rut
 from app.orgs.services import email_taken_message, manageable_ids, rut_taken_message
@@ -218,10 +218,6 @@ def unsign(actor: User, token: str) -> tuple[str, list[RawRow]]:
             _("Los datos de la vista previa no son válidos. Sube el archivo otra vez.")
         )
     return payload["n"], [RawRow(*item) for item in payload["r"]]
-
-
-def unsign_rows(actor: User, token: str) -> list[RawRow]:
-    return unsign(actor, token)[1]
 
 
 # --- Planning ------------------------------------------------------------------------------------
@@ -483,6 +479,22 @@ def run_import(
             _("El archivo tiene errores: corrígelos y súbelo otra vez. No se guardó nada.")
         )
     result = ImportResult()
+    _create_accounts(actor, plan, result)
+    _add_memberships_and_enrolments(actor, plan, result)
+    record(
+        "participants_imported",
+        actor=actor,
+        target_type="import",
+        rows=len(plan.rows),
+        created=len(result.created),
+    )
+    db.session.flush()
+    return result
+
+
+def _create_accounts(actor: User, plan: ImportPlan, result: ImportResult) -> None:
+    """Create the account of every row that matched nobody, all in one flush, each with a
+    one-time password (kept in RESULT for the access sheet)."""
     new_rows = [row for row in plan.rows if row.user is None]
     usernames = allocate_usernames([row.name for row in new_rows])
     for row, username in zip(new_rows, usernames, strict=True):
@@ -502,9 +514,13 @@ def run_import(
     for user, _p, _g in result.created:
         record("user_created", actor=actor, target=user, role="participant")
 
+
+def _add_memberships_and_enrolments(actor: User, plan: ImportPlan, result: ImportResult) -> None:
+    """Put every row's person in its group and course (once each), recording ACTOR as who
+    did it; complete an existing person's RUT when the row brings it."""
     new_ids = {user.id for user, _p, _g in result.created}
     members: list[Membership] = []
-    enrollments: list[Enrollment] = []
+    new_people_enrolled: list[tuple[User, object, int]] = []
     added: set[tuple] = set()
     for row in plan.rows:
         user = row.user
@@ -518,33 +534,19 @@ def run_import(
         if row.new_enrollment and (user.id, row.course.slug) not in added:
             added.add((user.id, row.course.slug))
             if user.id in new_ids:
-                enrollments.append(
-                    Enrollment(
-                        user_id=user.id,
-                        course_slug=row.course.slug,
-                        course_version=row.course.version,
-                        group_id=row.group.id,
-                    )
-                )
+                new_people_enrolled.append((user, row.course, row.group.id))
             else:  # an existing person may be enrolling themselves right now: enroll() copes
-                enroll(user, row.course, key=row.course.enrolment_key, group_id=row.group.id)
+                enroll(
+                    user,
+                    row.course,
+                    key=row.course.enrolment_key,
+                    group_id=row.group.id,
+                    actor=actor,
+                )
                 result.enrollments += 1
     db.session.add_all(members)
-    db.session.add_all(enrollments)
     db.session.flush()
     for m in members:
         record("member_added", actor=actor, target=m, group=m.group_id, user=m.user_id)
-    people = {user.id: user for user, _p, _g in result.created}
-    for e in enrollments:
-        record("enrolled", actor=people[e.user_id], target=e, course=e.course_slug)
     result.memberships = len(members)
-    result.enrollments += len(enrollments)
-    record(
-        "participants_imported",
-        actor=actor,
-        target_type="import",
-        rows=len(plan.rows),
-        created=len(result.created),
-    )
-    db.session.flush()
-    return result
+    result.enrollments += enroll_new_people(new_people_enrolled, actor)

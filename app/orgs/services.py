@@ -447,7 +447,9 @@ def enroll_group(actor: User, group: Group, course) -> tuple[int, int]:
             if found.group_id is None:
                 found.group_id = group.id
             continue
-        enrollment = enroll(member, course, key=course.enrolment_key, group_id=group.id)
+        enrollment = enroll(
+            member, course, key=course.enrolment_key, group_id=group.id, actor=actor
+        )
         if isinstance(enrollment, Enrollment):
             new += 1
     record("group_enrolled", actor=actor, target=group, course=course.slug, new=new)

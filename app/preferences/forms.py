@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from app.preferences.prefs import Preferences
+from app.web.forms import Form
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     text_size = RadioField(
         _l("Tamaño del texto"),
         choices=[
@@ -67,7 +67,7 @@ class PreferencesForm(FlaskForm):
         )
 
 
-class ReadingForm(FlaskForm):
+class ReadingForm(Form):
     """The switch on a lesson between its full text and its easy-read version."""
 
     reading = RadioField(

@@ -144,40 +144,51 @@ def attempt(attempt_id: int):
     if attempt.state == "submitted":
         if request.method == "POST":
             _tell(AnswerOutcome.ALREADY_SUBMITTED)
-        return redirect(
-            url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
-        )
+        return _to_result(attempt)
     form = ConfirmForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            flash(_("El formulario caducó. Tus respuestas guardadas siguen aquí."), "error")
-            return redirect(
-                url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page, **_version())
-            )
-        answers = read_posted_answers(quiz, request.form.to_dict(flat=False))
-        action = request.form.get("accion", "guardar")
-        outcome = quizzes.answer_attempt(
-            current_user, attempt, course, quiz, answers, submit=action == "enviar"
-        )
-        if outcome.closed:
-            _tell(outcome)
-            return redirect(
-                url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
-            )
-        target = {"anterior": page - 1, "siguiente": page + 1}.get(action, page)
-        if action == "guardar":  # turning a page saves without a word
-            _tell(outcome)
+        return _answer(attempt, course, quiz, form, page, pages)
+    return _attempt_page(attempt, course, quiz, form, page, pages)
+
+
+def _to_result(attempt):
+    return redirect(
+        url_for("quizzes.result", attempt_id=attempt.id, _anchor="resumen", **_version())
+    )
+
+
+def _answer(attempt, course, quiz, form: ConfirmForm, page: int, pages: int):
+    """Save (or submit) the answers posted from PAGE, then go where the button said."""
+    if not form.validate_on_submit():
+        flash(_("El formulario caducó. Tus respuestas guardadas siguen aquí."), "error")
         return redirect(
-            url_for(
-                "quizzes.attempt",
-                attempt_id=attempt.id,
-                pagina=min(max(target, 1), pages),
-                **_version(),
-            )
+            url_for("quizzes.attempt", attempt_id=attempt.id, pagina=page, **_version())
         )
+    answers = read_posted_answers(quiz, request.form.to_dict(flat=False))
+    action = request.form.get("accion", "guardar")
+    outcome = quizzes.answer_attempt(
+        current_user, attempt, course, quiz, answers, submit=action == "enviar"
+    )
+    if outcome.closed:
+        _tell(outcome)
+        return _to_result(attempt)
+    target = {"anterior": page - 1, "siguiente": page + 1}.get(action, page)
+    if action == "guardar":  # turning a page saves without a word
+        _tell(outcome)
+    return redirect(
+        url_for(
+            "quizzes.attempt",
+            attempt_id=attempt.id,
+            pagina=min(max(target, 1), pages),
+            **_version(),
+        )
+    )
+
+
+def _attempt_page(attempt, course, quiz, form: ConfirmForm, page: int, pages: int):
+    """PAGE of the open attempt's questions, with the answers saved so far."""
     start_index = (page - 1) * PAGE_SIZE
     questions = quiz.questions[start_index : start_index + PAGE_SIZE]
-    orders = quizzes.display_orders(attempt, questions)
     return render_template(
         "quizzes/attempt.html",
         **_reading(),
@@ -188,7 +199,7 @@ def attempt(attempt_id: int):
         first_number=start_index + 1,
         page=page,
         pages=pages,
-        orders=orders,
+        orders=quizzes.display_orders(attempt, questions),
         answers=attempt.answers or {},
         form=form,
     )

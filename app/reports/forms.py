@@ -4,9 +4,10 @@ import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
+
+from app.web.forms import Form
 
 
 class IsoDateField(DateField):
@@ -37,7 +38,7 @@ class IsoDateField(DateField):
         return self.data.isoformat() if self.data else ""
 
 
-class RecordFilterForm(FlaskForm):
+class RecordFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -31,11 +31,23 @@ class CourseRevision(db.Model):
     __table_args__ = (
         UniqueConstraint("course_slug", "number"),
         Index("ix_course_revisions_course_slug_version", "course_slug", "version"),
+        # Not unique: a PostgreSQL UPDATE of a column in a unique index takes the strongest row
+        # lock, which deadlocked with a save inserting a revision whose parent is the one being
+        # published. Numbers stay unique because publishes of a course queue on its
+        # course_publications row before they read the highest number (number_publication).
+        Index(
+            "ix_course_revisions_course_slug_publication_number",
+            "course_slug",
+            "publication_number",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_slug: Mapped[str] = mapped_column(String(100))
-    number: Mapped[int] = mapped_column()  # 1, 2, 3... per course
+    number: Mapped[int] = mapped_column()  # 1, 2, 3... per course, every save (a draft's too)
+    # The version people see: 1, 2, 3... per course, given at its first publication (None:
+    # never published; a draft is named by its time).
+    publication_number: Mapped[int | None] = mapped_column(nullable=True)
     version: Mapped[str] = mapped_column(String(12))  # the content hash the records store
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     author_label: Mapped[str] = mapped_column(String(100), default="")
@@ -135,9 +147,6 @@ class CourseTester(db.Model):
 
     def __repr__(self) -> str:
         return f"<CourseTester {self.course_slug} {self.user_id}>"
-
-
-PUBLISH_ACTIONS = ("publish", "rollback", "withdraw")
 
 
 class CoursePublishEvent(db.Model):

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, event, func, select, update
+from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.content.loader import files_version, read_folder
 from app.errors import DomainError
-from app.events import courses_published
+from app.events import courses_published, version_published
 from app.extensions import db
 from app.revisions.models import (
     ContentState,
@@ -149,6 +150,7 @@ def publish(
         db.session.add(publication)
     publication.revision_id = revision.id
     publication.changed_at = utcnow()
+    number_publication(revision)
     _history(revision.course_slug, action, revision, actor, note)
     record(
         "course_published",
@@ -156,10 +158,66 @@ def publish(
         target=revision,
         course=revision.course_slug,
         number=revision.number,
+        publication_number=revision.publication_number,
         note=note,
     )
     announce_publish()
+    # version_published goes out once this is committed (send_published_after_commit).
+    db.session.info.setdefault(_PUBLISHED_KEY, []).append((revision.course_slug, revision.id))
     return True
+
+
+def number_publication(revision: CourseRevision) -> int:
+    """REVISION's version number as people see it (1, 2, 3... per course), given at its first
+    publication; a revision published again (a rollback) keeps its number."""
+    if revision.publication_number is None:
+        latest = db.session.scalar(
+            select(func.max(CourseRevision.publication_number)).where(
+                CourseRevision.course_slug == revision.course_slug
+            )
+        )
+        revision.publication_number = (latest or 0) + 1
+        db.session.flush()
+    return revision.publication_number
+
+
+def withdrawn_at(slug: str) -> datetime | None:
+    """When SLUG was withdrawn (None: published now, or never published)."""
+    publication = db.session.get(CoursePublication, slug)
+    if publication is None or publication.revision_id is not None:
+        return None
+    return publication.changed_at
+
+
+def last_published_revision(slug: str) -> CourseRevision | None:
+    """The revision of SLUG published most recently (the one a withdrawal took down)."""
+    return db.session.scalar(
+        select(CourseRevision)
+        .join(CoursePublishEvent, CoursePublishEvent.revision_id == CourseRevision.id)
+        .where(CoursePublishEvent.course_slug == slug)
+        .order_by(CoursePublishEvent.id.desc())
+        .limit(1)
+    )
+
+
+_PUBLISHED_KEY = "aula_versions_published"
+
+
+def send_published_after_commit() -> None:
+    """Send `version_published` for every publish of a transaction once it is committed (and
+    never for one rolled back): whatever the path (sync, workshop, rollback, approval)."""
+    if not event.contains(Session, "after_commit", _send_published):
+        event.listen(Session, "after_commit", _send_published)
+        event.listen(Session, "after_rollback", _forget_published)
+
+
+def _send_published(session: Session) -> None:
+    for slug, revision_id in session.info.pop(_PUBLISHED_KEY, []):
+        version_published.send(course_slug=slug, revision_id=revision_id)
+
+
+def _forget_published(session: Session) -> None:
+    session.info.pop(_PUBLISHED_KEY, None)
 
 
 def withdraw(slug: str, *, actor: User | None = None) -> bool:
@@ -407,11 +465,13 @@ def prune_drafts(
 
 
 def prune_blobs() -> tuple[int, int]:
-    """Delete the blobs no revision file uses: (how many, their bytes)."""
-    unused = (
-        ~select(CourseRevisionFile.blob_sha256)
-        .where(CourseRevisionFile.blob_sha256 == CourseBlob.sha256)
-        .exists()
+    """Delete the blobs nothing uses: (how many, their bytes). A blob is used while any table
+    refers to it: a revision's files, and what jobs made from a revision (narration, books)."""
+    unused = and_(
+        *(
+            ~select(column).where(column == CourseBlob.sha256).exists()
+            for column in _blob_references()
+        )
     )
     count, size = db.session.execute(
         select(func.count(), func.coalesce(func.sum(CourseBlob.size), 0)).where(unused)
@@ -421,6 +481,16 @@ def prune_blobs() -> tuple[int, int]:
             delete(CourseBlob).where(unused).execution_options(synchronize_session=False)
         )
     return int(count), int(size)
+
+
+def _blob_references() -> list:
+    """Every column of every table with a foreign key to course_blobs.sha256."""
+    return [
+        fk.parent
+        for table in db.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column is CourseBlob.__table__.c.sha256
+    ]
 
 
 class LazyRevisionFiles(Mapping[str, bytes]):

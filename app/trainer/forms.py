@@ -1,13 +1,14 @@
 """Trainer workspace forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.web.forms import Form
 
-class ParticipantForm(FlaskForm):
+
+class ParticipantForm(Form):
     full_name = StringField(
         _l("Nombre completo"),
         validators=[DataRequired(_l("Escribe el nombre de la persona.")), Length(max=200)],
@@ -24,7 +25,7 @@ class ParticipantForm(FlaskForm):
     )
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     username = StringField(
         _l("Nombre de usuario de la persona"),
         validators=[DataRequired(_l("Escribe el nombre de usuario.")), Length(max=254)],
@@ -35,13 +36,13 @@ class AddMemberForm(FlaskForm):
     )
 
 
-class EnrollGroupForm(FlaskForm):
+class EnrollGroupForm(Form):
     course = SelectField(
         _l("Curso"), validators=[DataRequired(_l("Elige un curso."))], validate_choice=True
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Archivo CSV"),
         validators=[FileRequired(_l("Elige un archivo CSV."))],
@@ -52,5 +53,5 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField()

@@ -20,9 +20,11 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from wtforms.i18n import messages_path
 
+from app.content.model import COURSE_LEVELS
 from app.content.safe import content_html
 from app.extensions import babel, login_manager
-from app.web.access import is_public_endpoint
+from app.web.access import is_public_endpoint, logged_out_handler
+from app.web.compression import init_compression
 from app.web.errors import register_error_handlers
 from app.web.headers import set_security_headers
 from app.web.nav import nav_items
@@ -30,7 +32,7 @@ from app.web.page_shell import init_page_shells
 from app.web.static import init_static
 from app.web.unit_of_work import init_unit_of_work
 from app.web.uploads import UploadRequest
-from app.web.visitor_cache import VisitorPageCache, mark_if_cacheable
+from app.web.visitor_cache import VisitorPageCache, is_marked, mark_if_cacheable
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,40}")
 
@@ -38,6 +40,11 @@ log = logging.getLogger("aula.web")
 
 # Endpoints a user who must change a one-time password may still reach.
 PASSWORD_CHANGE_ALLOWED = {"accounts.change_password", "accounts.logout", "static"}
+
+# What people read for each course level (course.md `nivel:`), in the interface language.
+LEVEL_NAMES = dict(
+    zip(COURSE_LEVELS, (_l("Inicial"), _l("Intermedio"), _l("Avanzado")), strict=True)
+)
 
 
 def select_locale() -> str:
@@ -122,7 +129,12 @@ def init_web(app: Flask) -> None:
         log.info(
             "login required endpoint=%s request_id=%s", request.endpoint, g.get("request_id", "")
         )
+        rescue = logged_out_handler(app, request.endpoint)
+        if rescue is not None and request.method == "POST":
+            return rescue(**(request.view_args or {}))
         return login_manager.unauthorized()
+
+    compress = init_compression(app, leave=is_marked)  # gzip/brotli (app/web/compression.py)
 
     @app.after_request
     def headers(response):
@@ -133,7 +145,7 @@ def init_web(app: Flask) -> None:
             anonymous=not current_user.is_authenticated,
             locale=lambda: str(get_locale()),
         )
-        return set_security_headers(app, response)
+        return compress(request, set_security_headers(app, response))
 
     @app.context_processor
     def layout_context():
@@ -148,11 +160,6 @@ def init_web(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
 
-    level_names = {
-        "inicial": _l("Inicial"),
-        "intermedio": _l("Intermedio"),
-        "avanzado": _l("Avanzado"),
-    }
     language_names = {"es": _l("Español"), "en": _l("Inglés")}
 
     def language_name(tag: str) -> str:
@@ -161,7 +168,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["content_html"] = content_html
     install_fast_gettext(app)
     app.jinja_env.globals.update(
-        level_names=level_names,
+        level_names=LEVEL_NAMES,
         language_name=language_name,
         format_date=format_date,
         format_datetime=format_datetime,

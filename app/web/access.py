@@ -15,6 +15,24 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def when_logged_out(handler: Callable) -> Callable:
+    """Mark VIEW so that a POST sent by someone no longer logged in is answered by HANDLER
+    (called with the view's arguments) instead of the redirect to log in, which would throw
+    away what was sent (the workshop keeps a trainer's text: app.authoring.editing)."""
+
+    def decorator(view: Callable) -> Callable:
+        view.when_logged_out = handler  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def logged_out_handler(app, endpoint: str | None) -> Callable | None:
+    """The handler of a POST to ENDPOINT sent without a login, if its view names one."""
+    view = app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "when_logged_out", None)
+
+
 def roles_required(*roles: str) -> Callable:
     """Allow VIEW only to users with one of ROLES (403 for the others)."""
 

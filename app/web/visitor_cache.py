@@ -19,7 +19,9 @@ its text), and a page is stored only when the locale the app actually chose (sen
 internal mark header) is the locale of the key.
 
 Every hit still gets the headers the app set when the page was made (security headers
-included). The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECONDS` is 0.
+included). An entry keeps the page in each encoding a visitor's `Accept-Encoding` chose
+(compression.py), each made once at the best settings when first asked for, so a hit costs no
+compression work. The cache is bounded (LRU by entries) and off when `PAGE_CACHE_SECONDS` is 0.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from werkzeug.datastructures import Headers
 from werkzeug.http import parse_cookie
 
+from app.web import compression
 from app.web.lru import ExpiringLru
 
 MARK_HEADER = "X-Aula-Visitor-Cache"
@@ -46,6 +50,36 @@ class PageKey(NamedTuple):
     query: str
     locale: str
     preferences: tuple
+
+
+class CachedPage:
+    """A stored page: status, headers and plain body, and each encoding made so far."""
+
+    __slots__ = ("status", "headers", "body", "codings")
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+        self.codings: dict[str, tuple[list[tuple[str, str]], bytes]] = {}
+
+    def encoded(self, coding: str) -> tuple[list[tuple[str, str]], bytes]:
+        """Headers and body of the page in CODING (made on first use, then kept)."""
+        found = self.codings.get(coding)
+        if found is None:
+            headers = Headers(self.headers)
+            status_code = int(self.status.split(" ", 1)[0])
+            data = compression.encoded(status_code, headers, self.body, coding, best=True)
+            found = self.codings[coding] = (headers.to_wsgi_list(), data or self.body)
+        return found
+
+    def answer(self, environ: dict, start_response: Callable) -> list[bytes]:
+        headers, body = self.encoded(compression.negotiate(environ.get("HTTP_ACCEPT_ENCODING")))
+        start_response(self.status, list(headers))
+        return [body]
+
+
+def is_marked(response) -> bool:
+    """Whether the visitor cache takes RESPONSE over (it encodes what it stores itself)."""
+    return MARK_HEADER in response.headers
 
 
 def visitor_cacheable(view: Callable) -> Callable:
@@ -73,6 +107,10 @@ def mark_if_cacheable(
     ):
         response.headers[MARK_HEADER] = locale() or "-"
     return response
+
+
+def _no_write(_data: bytes) -> None:
+    raise RuntimeError("a page for the visitor cache is written through its result only")
 
 
 class VisitorPageCache:
@@ -142,25 +180,24 @@ class VisitorPageCache:
         generation = self.generation()
         page = self.pages.get(key, generation)
         if page is not None:
-            status, headers, body = page
-            start_response(status, list(headers))
-            return [body]
+            return page.answer(environ, start_response)
         return self._fill(key, generation, environ, start_response)
 
     def _fill(self, key, generation, environ, start_response):
         captured: dict[str, Any] = {}
 
         def capture(status, headers, exc_info=None):
-            kept = [(k, v) for k, v in headers if k != MARK_HEADER]
             marks = [v for k, v in headers if k == MARK_HEADER]
-            captured["status"], captured["headers"] = status, kept
-            # Stored only when the page is in the language of the key (see the docstring).
-            captured["mark"] = bool(marks) and marks[0] in (key.locale, "-")
-            return start_response(status, kept, exc_info)
+            captured["status"] = status
+            captured["headers"] = [(k, v) for k, v in headers if k != MARK_HEADER]
+            captured["marks"] = marks
+            if not marks:  # not a page for the cache: the app has answered in full
+                return start_response(status, headers, exc_info)
+            return _no_write  # the headers go out with the encoded body, below
 
         environ[ENVIRON_KEY] = True
         result = self.wsgi_app(environ, capture)
-        if not captured.get("mark"):
+        if not captured.get("marks"):
             return result
         try:
             body = b"".join(result)
@@ -168,5 +205,8 @@ class VisitorPageCache:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        self.pages.put(key, generation, (captured["status"], captured["headers"], body))
-        return [body]
+        page = CachedPage(captured["status"], captured["headers"], body)
+        # Stored only when the page is in the language of the key (see the docstring).
+        if captured["marks"][0] in (key.locale, "-"):
+            self.pages.put(key, generation, page)
+        return page.answer(environ, start_response)

@@ -82,6 +82,8 @@ PAGES: list[Page] = [
         name="certificates.verify (revoked)",
     ),
     Page("certificates.my_certificates", lambda s: "/mis-certificados", LOGGED_IN),
+    Page("credentials.check", lambda s: "/verificar/credencial", (ANON, "participant")),
+    Page("credentials.help_page", lambda s: "/ayuda/credencial", (ANON, "participant")),
     Page(
         "certificates.detail",
         lambda s: f"/certificados/{s.ids['certificate']}",
@@ -169,6 +171,7 @@ PAGES += [
 STAFF = ("trainer", "admin")
 TRAINER = ("trainer",)
 WORKSHOP = f"/formacion/taller/{COURSE}"
+LIBRARY = f"{WORKSHOP}/biblioteca"
 PAGES += [
     Page("authoring.index", lambda s: "/formacion/taller/", STAFF),
     Page("authoring.new_course", lambda s: "/formacion/taller/nuevo", STAFF),
@@ -192,8 +195,20 @@ PAGES += [
     Page("authoring.preview_quiz", lambda s: f"{WORKSHOP}/vista-previa/pruebas/{QUIZ}", STAFF),
     Page("authoring.publish", lambda s: f"{WORKSHOP}/publicar", STAFF),
     Page("authoring.history", lambda s: f"{WORKSHOP}/historial", STAFF),
-    Page("authoring.history_diff", lambda s: f"{WORKSHOP}/historial/1", STAFF),
+    Page("authoring.history_diff", lambda s: f"{WORKSHOP}/versiones/1", STAFF),
+    # An address of the history before versions were numbered per publication: redirects.
+    Page("authoring.saved_revision", lambda s: f"{WORKSHOP}/historial/1", STAFF),
+    Page("authoring.withdraw", lambda s: f"{WORKSHOP}/retirar", STAFF),
     Page("authoring.delete_orphan", lambda s: f"{WORKSHOP}/sobrantes/media/sobrante.txt", STAFF),
+    # The media library (issue 21 §3)
+    Page("authoring.media", lambda s: f"{WORKSHOP}/biblioteca/", STAFF),
+    Page(
+        "authoring.media_snippet",
+        lambda s: f"{WORKSHOP}/biblioteca/media/sobrante.txt/insertar?volver={LESSON}.md",
+        STAFF,
+    ),
+    Page("authoring.replace_media", lambda s: f"{LIBRARY}/media/sobrante.txt/reemplazar", STAFF),
+    Page("authoring.delete_media", lambda s: f"{LIBRARY}/media/sobrante.txt/borrar", STAFF),
     Page("authoring.editors", lambda s: f"{WORKSHOP}/editores", ("admin",)),
     Page("admin.course_reviews", lambda s: "/admin/cursos/aprobaciones", ("admin",)),
     Page(
@@ -209,11 +224,19 @@ EXCLUDED: dict[str, str] = {
     "favicon": "redirects /favicon.ico to the SVG icon (tests/web/test_page_meta.py)",
     "catalog.media": "course media files (images, audio, captions), not pages",
     "catalog.narration": "generated lesson narration (MP3/WAV), checked in tests/web",
+    "catalog.narration_zip": "every lesson's audio as .zip (tests/web/test_narration.py)",
+    "books.download": "a course's talking book, EPUB (tests/books)",
     "reports.export_csv": "CSV download (read back with the csv module in tests/web)",
     "reports.export_xlsx": "XLSX download (read back with openpyxl in tests/web)",
     "certificates.download_pdf": "certificate PDF download (checked in tests/web)",
+    "credentials.download": "credential JSON download (tests/credentials)",
+    "credentials.public_download": "credential JSON download (tests/credentials)",
+    "credentials.did_document": "the issuer's DID document, JSON (tests/credentials)",
+    "credentials.status_list": "the status list credential, JSON (tests/credentials)",
     "authoring.download_zip": "course draft as .zip (round trip in tests/web/test_workshop_files)",
     "authoring.download_version_zip": "a course version as .zip (tests/web/test_workshop_files)",
+    "authoring.saved_revision_action": "old .zip address of a version: redirects (web tests)",
+    "authoring.discard": "needs a draft over a published version (test_workshop_publish_browser)",
     "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
     "privacy.my_data_csv": "personal data download (CSV, checked in tests/web)",
     "accounts.set_language": "sets the visitor's language cookie and redirects (tests/web)",

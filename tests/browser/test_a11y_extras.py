@@ -45,8 +45,9 @@ EXPECTED_CLASS = {
 
 @pytest.fixture(scope="module")
 def narrated(browser_app, scenario):
-    """Narration files for the fixture course, so lesson pages show the player."""
-    result = browser_app.test_cli_runner().invoke(args=["courses", "narrate", COURSE])
+    """Narration of the fixture course (made here, without a worker): lesson pages show the
+    player."""
+    result = browser_app.test_cli_runner().invoke(args=["courses", "narrate", "--now", COURSE])
     assert result.exit_code == 0, result.output
 
 

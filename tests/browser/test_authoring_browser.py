@@ -25,7 +25,7 @@ from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
 from app.revisions.models import CourseEditor, CourseReview
 from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
-from tests.browser.keyboard import tab_to, text_is
+from tests.browser.keyboard import active, tab_to, text_is
 from tests.browser.pages import log_in
 from tests.worlds import COURSE, QUIZ, WORKSHOP_LESSON, add_person
 from tests.worlds import LESSON as FIXTURE_LESSON
@@ -242,17 +242,23 @@ def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
         assert "línea 3" in page.locator(".lint .problems").inner_text()
         info = tab_to(page, lambda i: i.get("tag") == "a" and i.get("text") == "línea 3")
         assert info["href"] == "#linea-3"
+        # With the script, «línea 3» puts the cursor on that line of the text box (issue 21;
+        # without it, the link goes to the numbered listing: test_workshop_side_browser.py).
         page.keyboard.press("Enter")
-        page.wait_for_url("**#linea-3")
-        assert page.evaluate("document.querySelector(':target').id") == "linea-3"
+        assert active(page).get("id") == "texto"
+        assert (
+            page.evaluate(
+                "() => { const t = document.getElementById('texto');"
+                " return t.value.slice(t.selectionStart, t.selectionEnd); }"
+            )
+            == "minutos: diez"
+        )
         line = page.locator("#linea-3")
         assert "minutos: diez" in line.inner_text()
         assert "line-has-problem" in (line.get_attribute("class") or "")
         assert line.locator(".problem-error").count() >= 1
-        assert line.is_visible()
 
-        # Back up from the line to the editor, fix the text, save: no problem left.
-        tab_to(page, _id_is("texto"), backwards=True)
+        # In the editor already: fix the text, save: no problem left.
         _replace_text(page, LESSON)
         _follow(page, _is_button("Guardar en el borrador"))
         assert page.locator(".flash").inner_text() == (
@@ -324,8 +330,9 @@ def test_trainer_writes_checks_previews_and_publishes_with_the_keyboard_alone(
         _reads_within(reader, lesson_url, FIRST_TEXT, unwanted="parte esencial")
         _reads_within(visitor, lesson_url, FIRST_TEXT, unwanted="parte esencial")
 
-        # Withdrawn: the other worker stops serving it.
-        _follow(page, _is_button("Retirar el curso"))
+        # Withdrawn, after a confirmation page: the other worker stops serving it.
+        _follow(page, _link_to(f"/{slug}/retirar"))
+        _follow(page, _is_button("Sí, retirar el curso"))
         assert "Retiraste el curso" in page.locator(".flash").inner_text()
         _reads_within(reader, lesson_url, "HTTP 404")
     finally:
@@ -389,7 +396,7 @@ def test_a_stale_save_shows_both_texts_and_loses_nothing(
         assert "Guardado en el borrador" in first.locator(".flash").inner_text()
 
         second.fill("#texto", theirs)
-        with second.expect_response(lambda r: r.request.method == "POST") as answer:
+        with second.expect_response(_form_post) as answer:
             second.click("button:has-text('Guardar en el borrador')")
         assert answer.value.status == 409
         second.wait_for_load_state()
@@ -436,7 +443,7 @@ def workshop(browser_app, scenario):
     broken_path = _add_lesson(client, broken)
     _save(client, broken, broken_path, BROKEN)
     with browser_app.app_context():
-        latest = revisions.published_revision(ready).number
+        latest = revisions.published_revision(ready).publication_number
         if db.session.get(CourseEditor, (COURSE, trainer.id)) is None:
             db.session.add(CourseEditor(course_slug=COURSE, user_id=trainer.id))
         db.session.commit()
@@ -460,7 +467,7 @@ def _urls(w: dict) -> list[str]:
         f"{ready}/vista-previa/{stem}?version=facil",
         f"{ready}/publicar",
         f"{ready}/historial",
-        f"{ready}/historial/{w['latest']}",
+        f"{ready}/versiones/{w['latest']}",
         f"{broken}/",
         f"{broken}/archivo/{stem}.md",  # the error state of the editor
         f"{broken}/publicar",  # a draft with errors: no form, a summary
@@ -490,8 +497,13 @@ def _check(page, url: str) -> list[str]:
     return []
 
 
+def _form_post(response) -> bool:
+    """The answer to a form sent (not to the edit page's autosave, which also POSTs)."""
+    return response.request.method == "POST" and "/autoguardado" not in response.url
+
+
 def _submit(page, button: str, expected_status: int) -> None:
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_response(_form_post) as answer:
         page.click(f"button:has-text('{button}')")
     assert answer.value.status == expected_status, f"{page.url}: {answer.value.status}"
     page.wait_for_load_state()

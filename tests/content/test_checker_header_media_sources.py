@@ -155,11 +155,15 @@ COURSE_FIELDS = {
 }
 
 
-def test_the_workshops_example_text_left_in_a_lesson_is_a_warning_at_its_line():
+def test_the_workshops_example_text_left_in_a_lesson_is_an_error_at_its_line():
     files, path = new_lesson({"course.md": course_md(**COURSE_FIELDS)}, "Pedir ayuda")
     course, problems = load_course_files("curso", files)
-    assert course is not None  # a warning, not an error
-    lines = [p.line for p in problems if p.code == "placeholder-text" and p.path == f"curso/{path}"]
+    assert course is None  # an error (issue 21): example text must never be published
+    found = [p for p in problems if p.code == "placeholder-text"]
+    assert found and {p.severity for p in found} == {"error"}
+    lines = [p.line for p in found if p.path == f"curso/{path}"]
     text = files[path].decode().split("\n")
     assert lines and all("Escribe aquí" in text[n - 1] for n in lines)
-    assert any(p.code == "placeholder-text" and p.path == "curso/course.md" for p in problems)
+    # A new course's presentation starts from its summary: nothing in course.md to replace.
+    assert not any(p.path == "curso/course.md" for p in found)
+    assert "Resumen." in files["course.md"].decode()

@@ -17,6 +17,7 @@ import pytest
 from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import CourseDraft, CourseEditor, CourseRevision
+from tests.helpers import confirm_upload
 
 SECRET = "plan-de-cierre-de-planta"
 NEW = {
@@ -104,5 +105,8 @@ def test_a_zip_of_ones_own_course_is_still_a_new_draft_of_it(app, client_as, hid
         data={"file": (io.BytesIO(_zip(SECRET)), "curso.zip")},
         content_type="multipart/form-data",
     )
-    assert response.headers["Location"].endswith(f"/formacion/taller/{SECRET}/")
+    # The course has a draft: its differences are shown first, and nothing is replaced yet.
+    assert "01-inicio.md" not in _draft_files(app, SECRET)
+    confirmed = confirm_upload(client, response)
+    assert confirmed.headers["Location"].endswith(f"/formacion/taller/{SECRET}/")
     assert "01-inicio.md" in _draft_files(app, SECRET)

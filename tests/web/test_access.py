@@ -24,6 +24,14 @@ EXPECTED_PUBLIC = {
     "accounts.set_language",
 }
 PUBLIC_ELSEWHERE = {"certificates.verify", "certificates.verify_form", "certificates.open_badge"}
+# Open Badges credentials (app/credentials): what any verifier needs, and the checker page.
+PUBLIC_ELSEWHERE |= {
+    "credentials.check",
+    "credentials.help_page",
+    "credentials.did_document",
+    "credentials.status_list",
+    "credentials.public_download",
+}
 # Reading preferences work for visitors too (cookie); the statement and the printable course
 # and its narration are as public as the lessons.
 PUBLIC_ELSEWHERE |= {
@@ -33,7 +41,10 @@ PUBLIC_ELSEWHERE |= {
     "preferences.statement",
     "catalog.course_full",
     "catalog.narration",
+    "catalog.narration_zip",
 }
+# The talking books (EPUB with audio) are as public as the lessons they hold.
+PUBLIC_ELSEWHERE |= {"books.download"}
 
 
 def _rules():

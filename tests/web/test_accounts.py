@@ -297,7 +297,7 @@ def test_one_time_passwords_are_readable_and_random():
 def test_create_admin_command(runner, ctx):
     result = runner.invoke(args=["create-admin", "jefa", "--name", "Jefa de la red"])
     assert result.exit_code == 0, result.output
-    password = result.output.split("One-time password: ")[1].split()[0]
+    password = result.output.split("Contraseña de un solo uso: ")[1].split()[0]
     admin = db.session.scalar(select(User).where(User.username == "jefa"))
     assert admin.role == "admin" and admin.must_change_password
     assert admin.check_password(password)

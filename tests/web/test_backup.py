@@ -71,4 +71,4 @@ def test_restore_refuses_a_file_that_is_not_a_backup(runner, tmp_path):
     result = runner.invoke(args=["restore", "--yes", str(bogus)])
     assert result.exit_code != 0
     missing = runner.invoke(args=["restore", "--yes", str(tmp_path / "no-existe")])
-    assert missing.exit_code != 0 and "no backup file" in missing.output
+    assert missing.exit_code != 0 and "no hay una copia de seguridad" in missing.output

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit.models import AuditEvent
 from app.extensions import db
 from app.orgs.models import Municipality
 from tests.helpers import count
@@ -71,10 +73,23 @@ def test_demo_creates_municipalities_and_one_account_per_role(runner, ctx):
     assert roles == {"participant", "trainer", "coordinator", "admin"}
     # The printed credentials work.
     line = next(ln for ln in result.output.splitlines() if "participante.demo" in ln)
-    password = line.split("password:")[1].strip()
+    password = line.split("contraseña:")[1].strip()
     user = db.session.scalar(select(User).where(User.username == "participante.demo"))
     assert user.check_password(password)
     users = count(User)
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0
     assert count(User) == users  # running it twice creates nothing new
+
+
+def test_demo_prints_a_short_summary_in_spanish_without_the_audit_log(runner, ctx, caplog):
+    with caplog.at_level(logging.INFO):
+        result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert not [r for r in caplog.records if r.name == "aula.audit"]
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Datos de demostración listos: 6 municipios")
+    assert len(lines) <= 15
+    assert all("usuario:" in line and "contraseña:" in line for line in lines[3:])
+    # The events are still recorded, in the database.
+    assert count(AuditEvent) > 100

@@ -19,9 +19,9 @@ def demo(runner, ctx):
     assert result.exit_code == 0, result.output
     passwords = {}
     for line in result.output.splitlines():
-        if "password:" in line:
-            username = line.split("user:")[1].split()[0]
-            passwords[username] = line.split("password:")[1].strip()
+        if "contraseña:" in line:
+            username = line.split("usuario:")[1].split()[0]
+            passwords[username] = line.split("contraseña:")[1].strip()
     return passwords
 
 

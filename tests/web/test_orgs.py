@@ -143,6 +143,19 @@ def test_enrol_group_is_idempotent(world, client, ctx, login_as):
     for uid in members:
         assert count(Enrollment, Enrollment.user_id == uid, Enrollment.course_slug == COURSE) == 1
     assert count(AuditEvent, AuditEvent.action == "group_enrolled") == 2
+    # Each enrolment the trainer made names the trainer, not the participant, as who made it.
+    made_now = db.session.scalars(
+        select(Enrollment).where(
+            Enrollment.user_id == max(members), Enrollment.course_slug == COURSE
+        )
+    ).all()
+    actors = db.session.scalars(
+        select(AuditEvent.actor_id).where(
+            AuditEvent.action == "enrolled",
+            AuditEvent.target_id.in_([str(e.id) for e in made_now]),
+        )
+    ).all()
+    assert actors == [world.ids["trainer-a"]]
 
 
 def test_enrol_group_refuses_unknown_course(world, client, ctx, login_as):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit.models import AuditEvent
 from app.extensions import db
 from app.learning.models import Enrollment
 from app.orgs.models import Membership
@@ -175,3 +176,21 @@ def test_missing_columns_and_empty_file(world, client, ctx, login_as):
     assert r.status_code == 400 and "nombre y grupo" in r.get_data(as_text=True)
     r = upload(client, "")
     assert r.status_code == 400
+
+
+def test_the_trainer_who_imports_is_recorded_as_who_enrolled(world, client, ctx, login_as):
+    trainer = world.users["trainer-a"]
+    login_as(client, trainer)
+    confirm(client, upload(client, GOOD).get_data(as_text=True))
+    enrolled = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "enrolled")).all()
+    imported = {
+        str(e.id)
+        for e in db.session.scalars(
+            select(Enrollment)
+            .join(User, User.id == Enrollment.user_id)
+            .where(User.full_name.in_(["Rosa Tapia", "Ñuño Castro"]))
+        )
+    }
+    events = [e for e in enrolled if e.target_id in imported]
+    assert len(events) == 2
+    assert {e.actor_id for e in events} == {world.ids["trainer-a"]}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.revisions.models import CourseBlob, CourseDraft, CourseRevision, CourseRevisionFile
-from tests.helpers import NEW_COURSE_FORM, NEW_COURSE_SLUG
+from tests.helpers import NEW_COURSE_FORM, NEW_COURSE_SLUG, confirm_upload
 
 NEW = NEW_COURSE_FORM
 SLUG = NEW_COURSE_SLUG
@@ -269,4 +269,4 @@ def test_a_new_zip_of_a_course_counts_what_its_draft_stores(app, client_as, trai
         refused
     )
     assert _counts(app) == before
-    assert upload(1).status_code == 302  # smaller: accepted
+    assert confirm_upload(uploader, upload(1)).status_code == 302  # smaller: accepted

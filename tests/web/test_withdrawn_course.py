@@ -27,6 +27,10 @@ def test_people_keep_their_records_and_certificates(client_as, withdrawn, client
     for url in ("/mis-cursos", "/mis-certificados", f"/certificados/{ids['certificate']}"):
         response = participant.get(url)
         assert response.status_code == 200, url
+    # Enrolled, they are told it was withdrawn (issue 21), not shown a bare 404.
+    page = participant.get(f"/cursos/{COURSE}/")
+    assert page.status_code == 410 and "Curso retirado" in page.get_data(as_text=True)
+    assert "Cursos retirados" in participant.get("/mis-cursos").get_data(as_text=True)
     assert client.get(f"/verificar/{ids['certificate_code']}").status_code == 200
     trainer = client_as(users["trainer"])
     for url in (

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import CourseDraft, CourseRevision
+from tests.helpers import confirm_upload
 from tests.web.test_authoring import (
     BASE,
     LESSON,
@@ -81,17 +82,23 @@ def test_a_published_version_downloads_and_uploads_back_as_that_version(app, aut
     approve()
     with app.app_context():
         published = revisions.published_revision(SLUG)
-        number, version = published.number, published.version
+        number, version = published.publication_number, published.version
+        saved_as = published.number
         files = revisions.revision_files(published)
     _save(author, path, LESSON.replace("parte del trabajo", "parte esencial del trabajo"))
     assert _draft_version(app) != version
 
     history = author.get(f"{BASE}/historial").get_data(as_text=True)
-    assert f'href="{BASE}/historial/{number}/descargar.zip"' in history
-    response = author.get(f"{BASE}/historial/{number}/descargar.zip")
+    assert number == 1 and f'href="{BASE}/versiones/{number}/descargar.zip"' in history
+    old = author.get(f"{BASE}/historial/{saved_as}/descargar.zip")
+    assert old.headers["Location"].endswith(f"{BASE}/versiones/{number}/descargar.zip")
+    response = author.get(f"{BASE}/versiones/{number}/descargar.zip")
     assert response.status_code == 200
     assert f'filename="{SLUG}-version-{number}.zip"' in response.headers["Content-Disposition"]
-    assert _upload(author, response.data).status_code == 302
+    asked = _upload(author, response.data)
+    assert asked.status_code == 200 and "¿Reemplazar el borrador con el .zip?" in asked.text
+    assert _draft_version(app) != version  # nothing replaced before the person confirms
+    assert confirm_upload(author, asked).status_code == 302
     assert _draft_files(app) == files
     assert _draft_version(app) == version  # the same content hash
 
@@ -101,6 +108,7 @@ def test_only_the_course_editors_download_it(app, author, client_as, make_user):
     assert other.get(f"{BASE}/descargar.zip").status_code == 404
     assert other.get(f"{BASE}/historial/1/descargar.zip").status_code == 404
     assert author.get(f"{BASE}/historial/999/descargar.zip").status_code == 404
+    assert other.get(f"{BASE}/versiones/1/descargar.zip").status_code == 404
     assert author.get(f"{BASE}/descargar.zip").status_code == 200
     with app.app_context():
         assert db.session.scalar(select(CourseDraft.course_slug)) == SLUG
@@ -154,9 +162,11 @@ def test_an_easy_read_version_is_created_prefilled_and_checked(app, author):  # 
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == ["## Por qué pedir ayuda", "## A quién pedirla", "## Lo más importante"]
     assert text.count("Escribe aquí") == 3
-    # It checks as an easy-read file (no orphan, no header error) and warns until written.
+    # It checks as an easy-read file (no orphan, no header error); its example text is an
+    # error until written (issue 21: example text must never be published).
     problems = _problems_of(app, f"{stem}.lf.md")
-    assert problems and all(p.severity == "warning" for p in problems), problems
+    assert problems and all(p.code == "placeholder-text" for p in problems), problems
+    assert all(p.severity == "error" for p in problems), problems
     assert {p.line for p in problems} == {7, 11, 15}  # the three example lines
     page = author.get(f"{BASE}/").get_data(as_text=True)
     assert "Editar la lectura fácil" in page and f'action="{action}"' not in page
@@ -180,7 +190,7 @@ def test_orphans_are_listed_confirmed_and_deleted(app, author, client_as, make_u
     buffer = io.BytesIO(download)
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr(f"{SLUG}/09-sin-leccion.lf.md", "---\ntitulo: Nada\n---\n\nHola.\n")
-    assert _upload(author, buffer.getvalue()).status_code == 302
+    assert confirm_upload(author, _upload(author, buffer.getvalue())).status_code == 302
     page = author.get(f"{BASE}/").get_data(as_text=True)
     assert "Archivos que nada usa" in page
     for rel in ("09-sin-leccion.lf.md", "media/asamblea.png"):

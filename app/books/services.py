@@ -1,0 +1,221 @@
+"""Build, store and find the talking books (EPUB 3 with Media Overlays) of published versions.
+
+`build_books(revision_id)` builds every reading version's book of one revision and stores it
+(the EPUB among the course blobs, a `CourseBook` row per reading version with its status, size
+and error); it adds and flushes, the caller commits. The job queue runs it after a publish
+(app.books.tasks); `flask courses books` and the tests call it directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from app.books.epub import BookBuilder
+from app.books.models import CourseBook
+from app.books.speech import Speaker
+from app.content.loader import load_course_files
+from app.content.model import Course
+from app.errors import DomainError
+from app.extensions import db
+from app.revisions.models import CourseBlob, CoursePublication, CourseRevision
+from app.revisions.services import revision_files
+from app.timeutil import utcnow
+
+log = logging.getLogger("aula.books")
+MEDIA_TYPE = "application/epub+zip"
+
+
+def readings_of(course: Course) -> tuple[str, ...]:
+    """The reading versions COURSE has a book for: the full text, and the easy-read version
+    when some lesson has one (lessons without it keep their full text, as the pages do)."""
+    if any(lesson.easy_read is not None for lesson in course.lessons):
+        return ("completo", "facil")
+    return ("completo",)
+
+
+def _speaker(workdir: Path) -> Speaker:
+    cfg = current_app.config
+    return Speaker(
+        workdir,
+        voice=cfg.get("NARRATION_VOICE") or "es-419",
+        wpm=int(cfg.get("NARRATION_WORDS_PER_MINUTE") or 150),
+    )
+
+
+def book_bytes(
+    course: Course,
+    files,
+    reading: str,
+    *,
+    modified,
+    speaker: Speaker,
+) -> tuple[bytes, float]:
+    """The EPUB of one reading version of COURSE and how many seconds its narration lasts."""
+    builder = BookBuilder(
+        course,
+        files,
+        reading == "facil",
+        modified=modified,
+        speaker=speaker,
+        public_base_url=current_app.config.get("PUBLIC_BASE_URL"),
+    )
+    data = builder.build()
+    return data, builder.seconds
+
+
+def build_books(
+    revision_id: int, *, rebuild: bool = False, readings: tuple[str, ...] | None = None
+) -> list[CourseBook]:
+    """Build and store the books of revision REVISION_ID (those not built yet, or every one
+    with REBUILD; only READINGS when given); a book that cannot be built is stored as failed
+    with its error."""
+    revision = db.session.get(CourseRevision, revision_id)
+    if revision is None:
+        raise DomainError(f"No existe la revisión {revision_id}.")
+    files = revision_files(revision)
+    course, problems = load_course_files(revision.course_slug, files)
+    existing = {
+        book.reading: book
+        for book in db.session.scalars(
+            select(CourseBook).where(CourseBook.revision_id == revision_id)
+        )
+    }
+    offered = readings_of(course) if course is not None else ("completo",)
+    wanted = [reading for reading in offered if readings is None or reading in readings]
+    books = []
+    with tempfile.TemporaryDirectory(prefix="aula-book-") as tmp:
+        speaker = _speaker(Path(tmp))
+        for reading in wanted:
+            book = existing.get(reading)
+            if book is None:
+                book = CourseBook(revision_id=revision_id, reading=reading, status="pending")
+                db.session.add(book)
+            books.append(book)
+            if book.status == "ready" and not rebuild:
+                continue
+            try:
+                if course is None:
+                    errors = [p.format() for p in problems if p.severity == "error"]
+                    raise ValueError("el curso tiene errores: " + "; ".join(errors[:3]))
+                data, seconds = book_bytes(
+                    course, files, reading, modified=revision.created_at, speaker=speaker
+                )
+            except Exception as exc:  # noqa: BLE001 - stored and logged, the trainer sees it
+                log.warning(
+                    "book %s r%s %s failed: %s", revision.course_slug, revision_id, reading, exc
+                )
+                book.status, book.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+                book.updated_at = utcnow()
+                db.session.flush()
+                continue
+            digest = store_blob(data)
+            book.status, book.error = "ready", ""
+            book.blob_sha256, book.size, book.seconds = digest, len(data), round(seconds)
+            book.updated_at = utcnow()
+            db.session.flush()
+            log.info(
+                "book %s r%s %s: %d bytes", revision.course_slug, revision_id, reading, len(data)
+            )
+    return books
+
+
+def store_blob(data: bytes) -> str:
+    """Keep DATA among the course blobs (once, by its SHA-256); its name."""
+    digest = hashlib.sha256(data).hexdigest()
+    if db.session.get(CourseBlob, digest) is None:
+        db.session.add(CourseBlob(sha256=digest, size=len(data), data=data))
+        db.session.flush()
+    return digest
+
+
+def _revision_of(course: Course) -> int | None:
+    """The stored revision whose content is the version of COURSE served now."""
+    return db.session.scalar(
+        select(CourseRevision.id)
+        .where(CourseRevision.course_slug == course.slug, CourseRevision.version == course.version)
+        .order_by(CourseRevision.number.desc())
+        .limit(1)
+    )
+
+
+def ready_book(course: Course, reading: str) -> CourseBook | None:
+    """The built book of the version of COURSE served now, in READING, or None."""
+    revision_id = _revision_of(course)
+    if revision_id is None:
+        return None
+    return db.session.scalar(
+        select(CourseBook).where(
+            CourseBook.revision_id == revision_id,
+            CourseBook.reading == reading,
+            CourseBook.status == "ready",
+        )
+    )
+
+
+def book_data(book: CourseBook) -> bytes:
+    return bytes(db.session.get(CourseBlob, book.blob_sha256).data)
+
+
+@dataclass(frozen=True)
+class BookDownload:
+    """A book a course page offers: its reading version, address and size in bytes."""
+
+    reading: str
+    url: str
+    size: int
+
+    @property
+    def easy(self) -> bool:
+        return self.reading == "facil"
+
+
+def book_downloads(course: Course) -> list[BookDownload]:
+    """The books of the version of COURSE served now that are built, full text first."""
+    revision_id = _revision_of(course)
+    if revision_id is None:
+        return []
+    books = db.session.scalars(
+        select(CourseBook).where(
+            CourseBook.revision_id == revision_id, CourseBook.status == "ready"
+        )
+    )
+    found = {book.reading: book for book in books}
+    return [
+        BookDownload(
+            reading,
+            url_for(
+                "books.download",
+                slug=course.slug,
+                reading=reading,
+                v=found[reading].blob_sha256[:12],
+            ),
+            found[reading].size,
+        )
+        for reading in readings_of(course)
+        if reading in found
+    ]
+
+
+def download_name(course: Course, reading: str) -> str:
+    """The file name a reader's device saves the book under."""
+    easy = ""
+    if reading == "facil":
+        easy = "-lectura-facil" if course.easy_read_validation else "-version-simplificada"
+    return f"{course.slug}{easy}-libro-con-audio.epub"
+
+
+def published_revisions() -> dict[str, int]:
+    """{course slug: the id of its published revision} of every course published now."""
+    rows = db.session.execute(
+        select(CoursePublication.course_slug, CoursePublication.revision_id).where(
+            CoursePublication.revision_id.is_not(None)
+        )
+    )
+    return {slug: revision_id for slug, revision_id in rows}

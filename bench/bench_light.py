@@ -1,0 +1,243 @@
+"""Light pages (issue 22 §3): bytes over the wire of a lesson, and the visitor lesson's
+throughput with compression on, against Flask's hello in the same run.
+
+    .venv/bin/python bench/bench_light.py [--seconds 5] [--rounds 3] [--json FILE]
+
+Builds a throwaway instance (temp dir, fresh SQLite, `flask db upgrade`, `flask courses
+sync`, `bench/benchdata.py` for a participant to log in as), production settings, gunicorn
+with 2 sync workers for wsgi:app and for bench/hello_app.py (as bench/run_bench.py does).
+Then:
+
+- bytes: the first and the second lesson of a shipped course and the stylesheet they link,
+  fetched as a visitor with a raw socket (HTTP/1.1, `Connection: close`), counting every byte
+  of each answer (status line, headers and body), for a browser that accepts brotli
+  (`gzip, deflate, br`), one that accepts gzip only, and one that accepts nothing. Every
+  encoded body is decoded and compared with the plain one. "First visit" is the first lesson
+  plus the stylesheet; "next lesson" is the second lesson alone (the stylesheet's URL carries
+  its hash and is cached for a year, so the browser does not ask again). The same again
+  logged in as a participant with some progress (their pages are filled in from a shell and
+  encoded per request at the faster settings).
+- throughput: wrk (1 thread, 32 connections) alternating hello and the visitor lesson (with
+  the browser's `Accept-Encoding`, and without it), `--rounds` times `--seconds` each, each
+  round starting one page later; medians of the rounds and the ratio of the medians.
+
+Exit 1 if a budget is not met: first visit <= 12 kB, next lesson <= 5 kB (brotli), visitor
+lesson >= 100 % of hello (the participant's figures are reported, not budgeted). See
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import socket
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import brotli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    ROOT,
+    USER_AGENT,
+    Gunicorn,
+    instance_env,
+    login,
+    prepare_database,
+    rmtree,
+)
+from run_bench import BENCH_PASSWORD, bench_participant, drain, ensure_wrk, wrk  # noqa: E402
+
+COURSE = "cooperativismo"
+LESSONS = ("01-que-es-una-cooperativa", "02-valores-y-principios")
+BROWSERS = {"brotli": "gzip, deflate, br", "gzip only": "gzip, deflate", "no coding": ""}
+KB = 1000  # the budget's kB (decimal, as browsers' network panels show them)
+BUDGET_FIRST, BUDGET_NEXT, BUDGET_RATIO = 12 * KB, 5 * KB, 1.0
+
+
+def fetch(port: int, path: str, accept_encoding: str, cookie: str = "") -> dict:
+    """Every byte of one answer to a GET of PATH: header bytes, body bytes, decoded body."""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {USER_AGENT}\r\n"
+        + (f"Accept-Encoding: {accept_encoding}\r\n" if accept_encoding else "")
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
+        + "Connection: close\r\n\r\n"
+    )
+    chunks = []
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
+        conn.sendall(request.encode())
+        while data := conn.recv(65536):
+            chunks.append(data)
+    raw = b"".join(chunks)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    coding = headers.get("content-encoding", "")
+    plain = {"br": brotli.decompress, "gzip": gzip.decompress}.get(coding, lambda b: b)(body)
+    return {
+        "status": status,
+        "coding": coding or "identity",
+        "header_bytes": len(head) + 4,
+        "body_bytes": len(body),
+        "wire_bytes": len(raw),
+        "plain": plain,
+        "vary": headers.get("vary", ""),
+        "cache_control": headers.get("cache-control", ""),
+    }
+
+
+def measure_bytes(port: int, cookie: str = "") -> dict:
+    """Bytes of a first visit and of the next lesson for each browser (logged in with COOKIE)."""
+    lesson, following = (f"/cursos/{COURSE}/{slug}" for slug in LESSONS)
+    out: dict = {}
+    plain_pages: dict = {}
+    for browser, accept in BROWSERS.items():
+        fetch(port, lesson, accept, cookie)  # a participant's page shell is made once
+        first = fetch(port, lesson, accept, cookie)
+        css_href = re.search(rb'<link rel="stylesheet" href="([^"]+)"', first["plain"])
+        css = fetch(port, css_href.group(1).decode().replace("&amp;", "&"), accept)
+        nxt = fetch(port, following, accept, cookie)
+        for name, answer in (("lesson", first), ("stylesheet", css), ("next lesson", nxt)):
+            assert answer["status"] == 200, (browser, name, answer["status"])
+            # Encoded bytes decode to exactly what a browser without codings gets (a
+            # participant's pages differ by their CSRF token's timestamp: length only).
+            known = plain_pages.setdefault(name, answer["plain"])
+            same = answer["plain"] == known if not cookie else len(answer["plain"]) == len(known)
+            assert same, f"{browser}: {name} decodes to other bytes"
+        out[browser] = {
+            "lesson": _row(first),
+            "stylesheet": _row(css),
+            "next lesson": _row(nxt),
+            "first visit": first["wire_bytes"] + css["wire_bytes"],
+            "next visit": nxt["wire_bytes"],
+            "stylesheet cache": css["cache_control"],
+        }
+    return out
+
+
+def _row(answer: dict) -> dict:
+    return {k: answer[k] for k in ("coding", "header_bytes", "body_bytes", "wire_bytes")} | {
+        "plain_bytes": len(answer["plain"])
+    }
+
+
+def measure_throughput(hello: Gunicorn, server: Gunicorn, seconds: float, rounds: int) -> dict:
+    lesson = server.url + f"/cursos/{COURSE}/{LESSONS[0]}"
+    runs = {
+        "hello": (hello.url + "/", BROWSERS["brotli"]),
+        "lesson, visitor (br)": (lesson, BROWSERS["brotli"]),
+        "lesson, visitor (gzip)": (lesson, BROWSERS["gzip only"]),
+        "lesson, visitor (no coding)": (lesson, ""),
+    }
+    figures: dict = {name: [] for name in runs}
+    for url, accept in runs.values():
+        wrk(url, 1, 4, headers=_headers(accept))  # warm-up: fills the cache of each worker
+    order = list(runs)
+    for n in range(rounds):
+        # Each round starts one page later: no page always runs right after another one.
+        for name in order[n % len(order) :] + order[: n % len(order)]:
+            url, accept = runs[name]
+            drain(server, hello)
+            result = wrk(url, seconds, 32, headers=_headers(accept))
+            assert result["non_2xx_3xx"] == 0 and not result["socket_errors"], result
+            figures[name].append(result)
+            print(f"round {n + 1} {name:28} {result['rps']:8.0f} req/s  p99 {result['p99']:.1f} ms")
+    hello_rps = statistics.median(r["rps"] for r in figures["hello"])
+    return {
+        name: {
+            "rps_each": [round(r["rps"]) for r in results],
+            "rps_median": statistics.median(r["rps"] for r in results),
+            "p99_median_ms": statistics.median(r["p99"] for r in results),
+            "vs_hello": statistics.median(r["rps"] for r in results) / hello_rps,
+        }
+        for name, results in figures.items()
+    }
+
+
+def _headers(accept: str) -> list[str]:
+    return [f"Accept-Encoding: {accept}"] if accept else []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5, help="wrk time per run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    ensure_wrk()
+    tmp = Path(tempfile.mkdtemp(prefix="aula-light-"))
+    env = instance_env(tmp, AULA_PRODUCTION="true")
+    servers: list[Gunicorn] = []
+    try:
+        prepare_database(env)  # upgrade, courses sync, bench data (for a participant)
+        hello_env = {k: v for k, v in env.items() if k != "FLASK_APP"}
+        hello = Gunicorn(
+            "hello_app:app", hello_env, args.workers, tmp / "hello.log", ROOT / "bench"
+        )
+        servers.append(hello)
+        server = Gunicorn("wsgi:app", env, args.workers, tmp / "gunicorn.log")
+        servers.append(server)
+        figures = {"bytes": measure_bytes(server.port)}
+        cookie, _token = login(server.port, bench_participant(tmp / "aula.sqlite"), BENCH_PASSWORD)
+        figures["participant bytes"] = measure_bytes(server.port, cookie)
+        figures["throughput"] = measure_throughput(hello, server, args.seconds, args.rounds)
+        log = (tmp / "gunicorn.log").read_text(errors="replace")
+        figures["tracebacks"] = log.count("Traceback")
+    finally:
+        for server in servers:
+            server.stop()
+        rmtree(tmp)
+    ok = report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if ok else 1
+
+
+def report(f: dict) -> bool:
+    print(
+        "\n| browser | lesson: plain → sent (headers + body) | stylesheet | next lesson | "
+        "first visit | next lesson |"
+    )
+    print("|---|---|---|---|---|---|")
+    for who in ("bytes", "participant bytes"):
+        for browser, b in f[who].items():
+            cells = [
+                f"{b[n]['plain_bytes']:,} → {b[n]['wire_bytes']:,} "
+                f"({b[n]['header_bytes']:,} + {b[n]['body_bytes']:,}, {b[n]['coding']})"
+                for n in ("lesson", "stylesheet", "next lesson")
+            ]
+            label = browser if who == "bytes" else f"participant, {browser}"
+            print(
+                f"| {label} | " + " | ".join(cells) + f" | {b['first visit']:,} | "
+                f"{b['next visit']:,} |"
+            )
+    print("\n| page | req/s, each round | median | vs hello (medians) | p99 median |")
+    print("|---|---|---|---|---|")
+    for name, t in f["throughput"].items():
+        print(
+            f"| {name} | {', '.join(f'{r:,}' for r in t['rps_each'])} | "
+            f"{t['rps_median']:,.0f} | {100 * t['vs_hello']:.0f} % | {t['p99_median_ms']:.1f} ms |"
+        )
+    br = f["bytes"]["brotli"]
+    ratio = f["throughput"]["lesson, visitor (br)"]["vs_hello"]
+    met = {
+        f"first visit (lesson + stylesheet) <= {BUDGET_FIRST:,} bytes": br["first visit"]
+        <= BUDGET_FIRST,
+        f"next lesson <= {BUDGET_NEXT:,} bytes": br["next visit"] <= BUDGET_NEXT,
+        "visitor lesson (br) >= 100 % of hello": ratio >= BUDGET_RATIO,
+    }
+    print(f"\ngunicorn log: {f['tracebacks']} tracebacks\nbudgets:")
+    for text, good in met.items():
+        print(f"  {'met    ' if good else 'NOT MET'}  {text}")
+    return all(met.values())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

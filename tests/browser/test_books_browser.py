@@ -1,0 +1,69 @@
+"""The page state the talking books add (issue 22): the course and whole-course pages offering
+the book of each reading version with its size, to visitors and participants alike. axe finds
+nothing and nothing scrolls sideways at 320 px."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import delete
+
+from app.books.models import CourseBook
+from app.books.services import store_blob
+from app.extensions import db
+from app.revisions import services as revisions
+from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.helpers import FIXTURE_COURSES
+
+COURSE = "curso-prueba"
+NARROW = {"width": 320, "height": 640}
+NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+BOOK = b"PK\x03\x04" + bytes(4_404_015)
+
+
+@pytest.fixture(scope="module")
+def books(browser_app, scenario):
+    """curso-prueba published, with both of its books built."""
+    with browser_app.app_context():
+        revision, _created = revisions.record_folder(FIXTURE_COURSES / COURSE)
+        revisions.publish(revision)
+        digest = store_blob(BOOK)
+        for reading in ("completo", "facil"):
+            db.session.add(
+                CourseBook(
+                    revision_id=revision.id,
+                    reading=reading,
+                    status="ready",
+                    blob_sha256=digest,
+                    size=len(BOOK),
+                )
+            )
+        db.session.commit()
+    yield hashlib.sha256(BOOK).hexdigest()
+    with browser_app.app_context():
+        db.session.execute(delete(CourseBook))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant"])
+def test_the_book_downloads_pass_axe_and_reflow(role_contexts, books, role):
+    page = role_contexts[role].new_page()
+    try:
+        for url in (f"/cursos/{COURSE}/", f"/cursos/{COURSE}/completo"):
+            response = page.goto(url)
+            assert response is not None and response.status == 200, url
+            links = page.locator(".book-downloads a")
+            assert links.count() == 2, url
+            assert links.first.inner_text() == "Descargar el libro con audio (4,2 MB)"
+            assert links.nth(1).inner_text() == (
+                "Descargar el libro con audio en lectura fácil (4,2 MB)"
+            )
+            for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
+                violations = axe.run(page, options=options).response["violations"]
+                assert not violations, f"{url}:\n{describe(violations)}"
+            page.set_viewport_size(NARROW)
+            assert page.evaluate(NO_HORIZONTAL_SCROLL), f"{url} scrolls sideways at 320 px"
+            page.set_viewport_size({"width": 1280, "height": 900})
+    finally:
+        page.close()
