@@ -389,16 +389,33 @@ def delete_lesson(slug: str, stem: str):
     # of the course, and the deletion would be refused.
     if stem not in course_files.lesson_stems(ws.files):
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            files = course_files.delete_lesson(ws.files, stem)
-            authoring.change_files(_me(), slug, ws, files, _("Borró %(stem)s", stem=stem))
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.course", slug=slug))
+
+    def done():
         flash(_("Borraste la lección %(stem)s.md del borrador.", stem=stem), "success")
         return _home(slug, _anchor="lecciones")
-    return render_template("authoring/delete.html", ws=ws, stem=stem, form=form)
+
+    return _confirm_then_change(
+        ws,
+        lambda files: course_files.delete_lesson(files, stem),
+        _("Borró %(stem)s", stem=stem),
+        done,
+        "authoring/delete.html",
+        stem=stem,
+    )
+
+
+def _confirm_then_change(ws, change, note: str, done, template: str, *, back=None, **context):
+    """A change that asks first: TEMPLATE (the confirmation, with CONTEXT) until its form is
+    sent, then the draft saved as CHANGE(files) with NOTE and DONE()'s answer; a refused change
+    goes back to BACK (default: the course page) with its message."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template(template, ws=ws, form=form, **context)
+    try:
+        authoring.change_files(_me(), ws.slug, ws, change(ws.files), note)
+    except DomainError as exc:
+        return refused(exc, back or url_for("authoring.course", slug=ws.slug))
+    return done()
 
 
 @bp.route("/<slug>/medios", methods=["POST"])
@@ -873,16 +890,19 @@ def delete_orphan(slug: str, path: str):
     ws = _workspace_or_404(slug)
     if path not in course_files.orphans(ws.files):
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            files = course_files.delete_orphan(ws.files, path)
-            authoring.change_files(_me(), slug, ws, files, _("Borró %(path)s", path=path))
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.course", slug=slug))
+
+    def done():
         flash(_("Borraste %(path)s del borrador.", path=path), "success")
         return _home(slug, _anchor="sobrantes")
-    return render_template("authoring/delete_orphan.html", ws=ws, path=path, form=form)
+
+    return _confirm_then_change(
+        ws,
+        lambda files: course_files.delete_orphan(files, path),
+        _("Borró %(path)s", path=path),
+        done,
+        "authoring/delete_orphan.html",
+        path=path,
+    )
 
 
 # --- the media library (issue 21) ----------------------------------------------------------------
@@ -960,13 +980,8 @@ def replace_media(slug: str, path: str):
 def delete_media(slug: str, path: str):
     ws = _workspace_or_404(slug)
     item = _media_or_404(ws, path)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        files = {rel: ws.files[rel] for rel in ws.files if rel != path}
-        try:
-            authoring.change_files(_me(), slug, ws, files, _("Borró %(path)s", path=path))
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.media", slug=slug))
+
+    def done():
         if item.uses:
             flash(
                 _(
@@ -979,4 +994,13 @@ def delete_media(slug: str, path: str):
             return _home(slug, _anchor="revision")
         flash(_("Borraste %(path)s del borrador.", path=path), "success")
         return redirect(url_for("authoring.media", slug=slug))
-    return render_template("authoring/media_delete.html", ws=ws, item=item, form=form)
+
+    return _confirm_then_change(
+        ws,
+        lambda files: {rel: data for rel, data in files.items() if rel != path},
+        _("Borró %(path)s", path=path),
+        done,
+        "authoring/media_delete.html",
+        back=url_for("authoring.media", slug=slug),
+        item=item,
+    )

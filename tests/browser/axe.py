@@ -47,3 +47,24 @@ def check_page(page, url: str, expected_status: int | None = None) -> None:
         violations = results.response["violations"]
         assert not violations, f"{url}:\n{describe(violations)}"
     assert not reports, f"{url}: CSP violations: {reports}"
+
+
+NARROW = {"width": 320, "height": 640}
+NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def axe_and_reflow(page, label: str) -> list[str]:
+    """axe's violations (both rule sets) and sideways scrolling at 320 px of the page as it is
+    now, each named by LABEL (empty: none); the viewport is put back afterwards."""
+    failures = []
+    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
+        violations = axe.run(page, options=options).response["violations"]
+        if violations:
+            failures.append(f"{label}:\n{describe(violations)}")
+    size = page.viewport_size
+    page.set_viewport_size(NARROW)
+    if not page.evaluate(NO_HORIZONTAL_SCROLL):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        failures.append(f"{label}: scrolls sideways at 320 px ({width}px wide)")
+    page.set_viewport_size(size)
+    return failures

@@ -251,3 +251,11 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#password", password)
     page.click("button[type=submit]:has-text('Ingresar')")
     page.wait_for_load_state()
+
+
+def logged_in_client(app, username: str, password: str):
+    """A test client of APP, logged in through the real form (the browser app has CSRF off)."""
+    client = app.test_client()
+    response = client.post("/ingresar", data={"login": username, "password": password})
+    assert response.status_code == 302, "could not log in"
+    return client

@@ -14,14 +14,12 @@ from sqlalchemy import select
 from app.authoring import services as authoring
 from app.extensions import db
 from app.revisions.models import CourseReview
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import axe_and_reflow
 from tests.browser.keyboard import id_is, tab_to
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, logged_in_client
 from tests.worlds import WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 STEM = "01-pedir-ayuda"
 # The lesson without its ::: lectura-facil block: its easy-read version will be a file.
 LESSON = re.sub(r"::: lectura-facil\n.*?\n:::\n\n", "", WORKSHOP_LESSON, flags=re.S)
@@ -37,16 +35,9 @@ EASY = (
 )
 
 
-def _client(browser_app, username: str, password: str):
-    client = browser_app.test_client()
-    response = client.post("/ingresar", data={"login": username, "password": password})
-    assert response.status_code == 302, "could not log in"
-    return client
-
-
 def _course(browser_app, scenario, title: str):
     """A course of the scenario's trainer with one lesson and no easy-read version yet."""
-    client = _client(browser_app, scenario.users["trainer"].username, scenario.password)
+    client = logged_in_client(browser_app, scenario.users["trainer"].username, scenario.password)
     response = client.post(
         f"{TALLER}/nuevo",
         data={
@@ -80,20 +71,6 @@ def _button(text: str):
     return lambda info: info.get("tag") == "button" and info.get("text", "").startswith(text)
 
 
-def _checked(page, label: str) -> list[str]:
-    failures = []
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            failures.append(f"{label}:\n{describe(violations)}")
-    size = page.viewport_size
-    page.set_viewport_size(NARROW)
-    if not page.evaluate(NO_HORIZONTAL_SCROLL):
-        failures.append(f"{label}: scrolls sideways at 320 px")
-    page.set_viewport_size(size)
-    return failures
-
-
 @pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
 def test_an_easy_read_file_is_created_written_and_published_by_keyboard(
     browser, base_url, browser_app, scenario, script
@@ -113,7 +90,7 @@ def test_an_easy_read_file_is_created_written_and_published_by_keyboard(
         assert "titulo: Pedir ayuda (versión simplificada)" in prefilled
         assert "## Lo más importante" in prefilled
         if script:
-            failures += _checked(page, "the new easy-read file's edit page")
+            failures += axe_and_reflow(page, "the new easy-read file's edit page")
 
         tab_to(page, id_is("texto"))
         page.keyboard.press("Control+A")
@@ -144,7 +121,7 @@ def test_an_easy_read_file_is_created_written_and_published_by_keyboard(
                 CourseReview.course_slug == slug, CourseReview.status == "pending"
             )
         )
-    admin = _client(browser_app, scenario.users["admin"].username, scenario.password)
+    admin = logged_in_client(browser_app, scenario.users["admin"].username, scenario.password)
     assert admin.post(f"/admin/cursos/aprobaciones/{review}/aprobar").status_code == 302
 
     # ... and a participant reads the easy-read version.

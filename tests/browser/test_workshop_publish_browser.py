@@ -16,28 +16,19 @@ from app.authoring import services as authoring
 from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import CourseEditor, CourseReview
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import axe_and_reflow
 from tests.browser.keyboard import tab_to
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, logged_in_client
 from tests.worlds import COURSE, WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
 WIDE = {"width": 1280, "height": 800}
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 LESSON_PATH = "01-pedir-ayuda.md"
-
-
-def _client(browser_app, username: str, password: str):
-    client = browser_app.test_client()
-    response = client.post("/ingresar", data={"login": username, "password": password})
-    assert response.status_code == 302, "could not log in"
-    return client
 
 
 def _course(browser_app, scenario, title: str) -> tuple[object, str]:
     """A course of the scenario's trainer with one written lesson (a draft): (client, slug)."""
-    client = _client(browser_app, scenario.users["trainer"].username, scenario.password)
+    client = logged_in_client(browser_app, scenario.users["trainer"].username, scenario.password)
     response = client.post(
         f"{TALLER}/nuevo",
         data={
@@ -69,20 +60,7 @@ def _save(client, slug: str, text: str) -> None:
 def _checked(page, label: str, script: bool = True) -> list[str]:
     """axe (both rule sets) and the 320 px reflow of the page as it is now. Both run scripts in
     the page: without JavaScript the same page state is checked in a context that has it."""
-    if not script:
-        return []
-    failures = []
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            failures.append(f"{label}:\n{describe(violations)}")
-    size = page.viewport_size
-    page.set_viewport_size(NARROW)
-    if not page.evaluate(NO_HORIZONTAL_SCROLL):
-        width = page.evaluate("document.documentElement.scrollWidth")
-        failures.append(f"{label}: scrolls sideways at 320 px ({width}px wide)")
-    page.set_viewport_size(size)
-    return failures
+    return axe_and_reflow(page, label) if script else []
 
 
 def _follow(page, match) -> dict:
@@ -210,7 +188,7 @@ def test_every_new_page_state_has_no_axe_violations_and_reflows(
     client, slug = _course(browser_app, scenario, "Curso de estados nuevos")
     base = f"{TALLER}/{slug}"
     assert client.post(f"{base}/publicar", data={"note": "Primera"}).status_code == 302
-    admin = _client(browser_app, scenario.users["admin"].username, scenario.password)
+    admin = logged_in_client(browser_app, scenario.users["admin"].username, scenario.password)
     with browser_app.app_context():
         review = db.session.scalar(
             select(CourseReview.id).where(

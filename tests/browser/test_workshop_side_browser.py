@@ -12,15 +12,13 @@ import pytest
 
 from app.extensions import db
 from app.revisions.models import CourseEditor
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import NARROW, axe_and_reflow
 from tests.browser.keyboard import active, tab_to
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, logged_in_client
 from tests.worlds import WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
 WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(13)
 PNG_2 = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(12) + b"\x01"
 MP4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2" + bytes(8)
@@ -34,18 +32,11 @@ LESSON = WORKSHOP_LESSON.replace(
 ERROR_LINE = 12
 
 
-def _client(browser_app, username: str, password: str):
-    client = browser_app.test_client()
-    response = client.post("/ingresar", data={"login": username, "password": password})
-    assert response.status_code == 302, "could not log in"
-    return client
-
-
 @pytest.fixture(scope="module")
 def course(browser_app, scenario):
     """A course of the scenario's trainer with media and a lesson with an error."""
     trainer = scenario.users["trainer"]
-    client = _client(browser_app, trainer.username, scenario.password)
+    client = logged_in_client(browser_app, trainer.username, scenario.password)
     response = client.post(
         f"{TALLER}/nuevo",
         data={
@@ -92,22 +83,6 @@ def no_script(browser, base_url, scenario):
     context.close()
 
 
-def _checked(page, label: str) -> list[str]:
-    """axe (both rule sets) and the 320 px reflow of the page as it is now."""
-    failures = []
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            failures.append(f"{label}:\n{describe(violations)}")
-    size = page.viewport_size
-    page.set_viewport_size(NARROW)
-    if not page.evaluate(NO_HORIZONTAL_SCROLL):
-        width = page.evaluate("document.documentElement.scrollWidth")
-        failures.append(f"{label}: scrolls sideways at 320 px ({width}px wide)")
-    page.set_viewport_size(size)
-    return failures
-
-
 def _box(page, selector: str) -> dict:
     return page.locator(selector).first.bounding_box()
 
@@ -131,7 +106,7 @@ def test_side_by_side_preview_shows_the_error_in_place_and_jumps_to_its_line(rol
         gutter = page.locator(".editor-gutter")
         assert gutter.get_attribute("aria-hidden") == "true"
         assert gutter.inner_text().split("\n")[:3] == ["1", "2", "3"]
-        failures += _checked(page, "edit page with preview and an error")
+        failures += axe_and_reflow(page, "edit page with preview and an error")
         # Keyboard: from the list of problems to the marker, then to the line in the text box.
         tab_to(page, lambda i: i.get("href") == "#vista-problema-1")
         page.keyboard.press("Enter")
@@ -203,19 +178,19 @@ def test_media_replace_and_delete_by_keyboard(role_contexts, course, browser_app
     try:
         page.set_viewport_size(WIDE)
         page.goto(f"{course}/biblioteca/")
-        failures += _checked(page, "media library")
+        failures += axe_and_reflow(page, "media library")
         # Replace: same name, a new version.
         tab_to(page, lambda i: i.get("href", "").endswith("media/foto.png/reemplazar"))
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        failures += _checked(page, "replace page")
+        failures += axe_and_reflow(page, "replace page")
         page.set_input_files("#file", files=[{"name": "otra.mp4", "mimeType": "video/mp4",
                                               "buffer": MP4}])  # fmt: skip
         tab_to(page, lambda i: i.get("text", "").startswith("Reemplazar el archivo"))
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert "no es del mismo tipo que foto.png" in page.locator("main").inner_text()
-        failures += _checked(page, "replace page, refused")
+        failures += axe_and_reflow(page, "replace page, refused")
         page.set_input_files("#file", files=[{"name": "nueva.png", "mimeType": "image/png",
                                               "buffer": PNG_2}])  # fmt: skip
         tab_to(page, lambda i: i.get("text", "").startswith("Reemplazar el archivo"))
@@ -223,20 +198,20 @@ def test_media_replace_and_delete_by_keyboard(role_contexts, course, browser_app
             page.keyboard.press("Enter")
         assert page.url.endswith("/biblioteca/#archivo-foto-png")
         assert "Reemplazaste media/foto.png" in page.locator("main").inner_text()
-        failures += _checked(page, "library after a replace")
+        failures += axe_and_reflow(page, "library after a replace")
         # Delete: asks first, then the checker reports the line that still uses it.
         tab_to(page, lambda i: i.get("href", "").endswith("media/foto.png/borrar"))
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert "01-pedir-ayuda.md, línea 10" in page.locator("main").inner_text()
-        failures += _checked(page, "delete page")
+        failures += axe_and_reflow(page, "delete page")
         tab_to(page, lambda i: i.get("text", "").startswith("Sí, borrar el archivo"))
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url.endswith("/#revision")
         text = page.locator("main").inner_text()
         assert "no existe el archivo 'media/foto.png'" in text
-        failures += _checked(page, "course page after deleting a used file")
+        failures += axe_and_reflow(page, "course page after deleting a used file")
     finally:
         page.close()
     assert not failures, "\n".join(failures)
