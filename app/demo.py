@@ -3,10 +3,11 @@
 `flask demo` builds a small living network, so every role sees real screens on the first run:
 six municipalities with a municipal team and a group each, about sixty participants at
 different points of their courses (just enrolled, halfway, a failed quiz, completed with a
-certificate), one revoked certificate and one deletion request. Every record is made through
-the same services the web pages use (enrolment, quiz grading, completion, certificates), so
-what the screens show is what the app would have recorded. The accounts to log in with are
-printed with fresh passwords each time; the network is built once.
+certificate), one revoked and one suspended certificate and one deletion request. Every
+record is made through the same services the web pages use (enrolment, quiz grading,
+completion, certificates), so what the screens show is what the app would have recorded.
+The accounts to log in with are printed with fresh passwords each time; the network is built
+once.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.accounts.services import create_user, set_disability
 from app.authoring import services as authoring
 from app.authoring.services import add_editor
 from app.certificates.models import Certificate
-from app.certificates.services import revoke_certificate
+from app.certificates.services import revoke_certificate, suspend_certificate
 from app.content.model import Course, Lesson
 from app.content.textutil import fold, slugify
 from app.course_store import get_store
@@ -134,7 +135,7 @@ def create_demo_data() -> list[str]:
     if built:
         lines.append(
             f"  {built['enrollments']} inscripciones, {built['certificates']} certificados "
-            f"(1 revocado), 1 solicitud de eliminación de datos."
+            f"(1 revocado, 1 suspendido), 1 solicitud de eliminación de datos."
         )
     lines.append(
         "Cuentas de demostración (las contraseñas cambian cada vez que corres `flask demo`):"
@@ -290,7 +291,7 @@ def _build_people(network: _Network, accounts: dict) -> dict:
     _follow(participant, first_course, network.groups[MAIN_GROUP], "halfway", rng)
     made["enrollments"] += 1
     made["certificates"] = db.session.scalar(select(func.count(Certificate.id)))
-    _revoke_one(accounts["users"]["admin"], completed_people)
+    _withdraw_two(accounts["users"]["admin"], completed_people)
     _ask_deletion_for_one(completed_people)
     return made
 
@@ -349,18 +350,27 @@ def _spread_dates(user: User, start) -> None:
                 certificate.completed_on = finished.date()
 
 
-def _revoke_one(admin: User, completed: list[tuple[User, Course]]) -> None:
+def _withdraw_two(admin: User, completed: list[tuple[User, Course]]) -> None:
+    """Revoke the first certificate of COMPLETED (for good) and suspend the second."""
+    certificates: list[Certificate] = []
     for user, course in completed:
         certificate = db.session.scalar(
             select(Certificate).where(
                 Certificate.user_id == user.id, Certificate.course_slug == course.slug
             )
         )
-        if certificate is not None:
-            revoke_certificate(
-                admin, certificate, "Emitido por error: la persona se inscribió dos veces."
-            )
-            return
+        if certificate is not None and len(certificates) < 2:
+            certificates.append(certificate)
+    if certificates:
+        revoke_certificate(
+            admin, certificates[0], "Emitido por error: la persona se inscribió dos veces."
+        )
+    if len(certificates) > 1:
+        suspend_certificate(
+            admin,
+            certificates[1],
+            "En revisión: falta confirmar la asistencia a la última sesión.",
+        )
 
 
 def _ask_deletion_for_one(completed: list[tuple[User, Course]]) -> None:

@@ -105,14 +105,33 @@ def app(base_config):
         _db.engine.dispose()
 
 
+_MADE_APPS: list = []
+
+
 @pytest.fixture(scope="session")
 def make_app(base_config, app):
     """Build another app on the same database with some settings changed."""
 
     def factory(**overrides):
-        return create_app({**base_config, **overrides})
+        made = create_app({**base_config, **overrides})
+        _MADE_APPS.append(made)
+        return made
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _close_made_apps_connections():
+    """Close the pooled connections of the apps a test made (PostgreSQL allows a few hundred
+    clients, and every app keeps a pool). An engine stays usable: it connects again if a later
+    test uses its app (reader_app, made once)."""
+    yield
+    while _MADE_APPS:
+        made = _MADE_APPS.pop()
+        with made.app_context():
+            _db.session.remove()
+            for engine in _db.engines.values():
+                engine.dispose()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,10 +6,10 @@ from app.accounts import throttle
 from app.accounts.models import User
 from app.accounts.services import check_credentials, find_by_login
 from app.audit.services import record
-from app.errors import DomainError
+from app.errors import Throttled
 
 
-class LoginThrottled(DomainError):
+class LoginThrottled(Throttled):
     """Too many failed logins for this account, or for unknown names from this address."""
 
 

@@ -16,6 +16,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 ROLES = ("participant", "trainer", "coordinator", "admin")
+# The roles that train and write courses: the trainer workspace, the workshop, course previews.
+STAFF = ("trainer", "admin")
 
 
 def new_session_token() -> str:

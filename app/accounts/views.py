@@ -11,11 +11,11 @@ from app.accounts import services as accounts
 from app.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
 from app.accounts.login import LoginThrottled, attempt_login
 from app.audit.services import record
-from app.errors import DomainError
 from app.web.access import public
+from app.web.errors import form_errors
 from app.web.headers import csrf_field
 from app.web.redirects import safe_next
-from app.web.unit_of_work import form_error, keep_changes
+from app.web.unit_of_work import keep_changes
 
 
 @bp.route("/ingresar", methods=["GET", "POST"])
@@ -28,8 +28,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = attempt_login(form.login.data, form.password.data, request.remote_addr or "")
-        except LoginThrottled:
-            keep_changes()  # the audit event stays
+        except LoginThrottled:  # not the error map's page: the audit event must stay
+            keep_changes()
             abort(429)
         if user is None:
             form.password.errors.append(
@@ -72,11 +72,9 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             login_user(user)  # the session token changed: keep this session, end the others
             flash(_("Tu contraseña quedó cambiada."), "success")
             return redirect(url_for("learning.my_courses"))
@@ -94,16 +92,14 @@ def profile():
         form.disability.data = {True: "yes", False: "no"}.get(user.disability_declared, "")
         form.disability_consent.data = user.disability_consent_at is not None
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             accounts.update_profile(
                 user, full_name=form.full_name.data, email=form.email.data, locale=form.locale.data
             )
             accounts.set_disability(
                 user, form.disability.data or "", bool(form.disability_consent.data)
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Guardamos los cambios de tu perfil."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user)

@@ -15,13 +15,12 @@ from app.admin.forms import GroupForm, MunicipalityForm, SendBackForm, UserForm
 from app.authoring import reviews
 from app.authoring.diff import compare
 from app.certificates.services import NETWORK_NAME
-from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import GROUP_KIND_LABELS, Group, Municipality
 from app.web.access import roles_required
+from app.web.errors import form_errors, refuse_to
 from app.web.forms import ConfirmForm
-from app.web.unit_of_work import form_error, refused
 
 
 def _me():
@@ -42,11 +41,9 @@ def index():
 def municipalities():
     form = MunicipalityForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             m = orgs.save_municipality(_me(), name=form.name.data, region=form.region.data or "")
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Se creó la comuna %(name)s.", name=m.name), "success")
             return redirect(url_for("admin.municipalities"))
     items = admin.municipalities()
@@ -61,16 +58,14 @@ def edit_municipality(municipality_id: int):
     municipality = db.get_or_404(Municipality, municipality_id)
     form = MunicipalityForm(obj=municipality)
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             orgs.save_municipality(
                 _me(),
                 name=form.name.data,
                 region=form.region.data or "",
                 municipality=municipality,
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Guardamos los cambios."), "success")
             return redirect(url_for("admin.municipalities"))
     return render_template("admin/municipality_form.html", form=form, municipality=municipality)
@@ -107,11 +102,9 @@ def _save_group(form: GroupForm, group: Group | None):
 def groups():
     form = _group_form()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             group = _save_group(form, None)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Se creó el grupo %(name)s.", name=group.name), "success")
             return redirect(url_for("admin.groups"))
     items = admin.groups_with_municipality()
@@ -127,11 +120,9 @@ def edit_group(group_id: int):
     group = db.get_or_404(Group, group_id)
     form = _group_form(group)
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             _save_group(form, group)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Guardamos los cambios."), "success")
             return redirect(url_for("admin.groups"))
     return render_template("admin/group_form.html", form=form, group=group)
@@ -160,7 +151,7 @@ def users():
 def new_user():
     form = _user_form()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             user, one_time = admin.create_account(
                 _me(),
                 full_name=form.full_name.data,
@@ -170,9 +161,7 @@ def new_user():
                 rut=form.rut.data,
                 municipality_ids=set(form.municipalities.data or []),
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             return render_template(
                 "trainer/credentials.html",
                 credentials=[(user.full_name, user.username, one_time, "")],
@@ -190,7 +179,7 @@ def edit_user(user_id: int):
     form = _user_form(person)
     del form.username
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             admin.edit_account(
                 _me(),
                 person,
@@ -200,9 +189,7 @@ def edit_user(user_id: int):
                 role=form.role.data,
                 municipality_ids=set(form.municipalities.data or []),
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Guardamos los cambios de %(name)s.", name=person.full_name), "success")
             return redirect(url_for("admin.users"))
     groups = admin.groups_of(person)
@@ -212,26 +199,23 @@ def edit_user(user_id: int):
 
 
 @bp.route("/usuarios/<int:user_id>/activo", methods=["POST"])
+@refuse_to("admin.edit_user")
 @roles_required("admin")
 def set_user_active(user_id: int):
     person = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        orgs.set_active(_me(), person, not person.active)
-    except DomainError as exc:
-        return refused(exc, url_for("admin.edit_user", user_id=person.id))
-    else:
-        flash(
-            _("La cuenta de %(name)s quedó activa.", name=person.full_name)
-            if person.active
-            else _(
-                "La cuenta de %(name)s quedó desactivada y sus sesiones se cerraron.",
-                name=person.full_name,
-            ),
-            "success",
-        )
+    orgs.set_active(_me(), person, not person.active)
+    flash(
+        _("La cuenta de %(name)s quedó activa.", name=person.full_name)
+        if person.active
+        else _(
+            "La cuenta de %(name)s quedó desactivada y sus sesiones se cerraron.",
+            name=person.full_name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=person.id))
 
 
@@ -245,10 +229,7 @@ def course_reviews():
 
 
 def _review_page(review_id: int, form: SendBackForm | None = None, status: int = 200):
-    try:
-        page = reviews.review_page(review_id)
-    except NotFound:
-        abort(404)
+    page = reviews.review_page(review_id)  # NotFound: the 404 page
     return render_template(
         "admin/course_review.html",
         page=page,
@@ -266,18 +247,14 @@ def course_review(review_id: int):
 
 
 @bp.route("/cursos/aprobaciones/<int:review_id>/aprobar", methods=["POST"])
+@refuse_to("admin.course_review")
 @roles_required("admin")
 def approve_course(review_id: int):
     back = url_for("admin.course_review", review_id=review_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("El formulario caducó. Inténtalo otra vez."), "error")
         return redirect(back)
-    try:
-        review = reviews.approve(_me(), review_id)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        return refused(exc, back)
+    review = reviews.approve(_me(), review_id)
     flash(
         _("Aprobaste y publicaste el curso %(slug)s.", slug=review.course_slug),
         "success",
@@ -290,13 +267,9 @@ def approve_course(review_id: int):
 def send_back_course(review_id: int):
     form = SendBackForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:  # a NotFound passes through: the 404 page
             review = reviews.send_back(_me(), review_id, form.note.data)
-        except NotFound:
-            abort(404)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(
                 _("Devolviste la solicitud de %(slug)s con tu nota.", slug=review.course_slug),
                 "success",

@@ -8,6 +8,7 @@ the people they invite to try it read them in the preview (testers.can_preview).
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.models import STAFF
 from app.web.nav import NavItem, register_nav
 
 bp = Blueprint("authoring", __name__, url_prefix="/formacion/taller")
@@ -17,7 +18,7 @@ bp = Blueprint("authoring", __name__, url_prefix="/formacion/taller")
 def _navigation(state) -> None:
     register_nav(
         state.app,
-        NavItem("authoring.index", _l("Taller de cursos"), order=32, roles=("trainer", "admin")),
+        NavItem("authoring.index", _l("Taller de cursos"), order=32, roles=STAFF),
     )
 
 

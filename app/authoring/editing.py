@@ -28,7 +28,7 @@ from flask_login import current_user, user_logged_in
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 
-from app.accounts.models import User
+from app.accounts.models import STAFF, User
 from app.authoring import bp, kept
 from app.authoring import files as course_files
 from app.authoring import services as authoring
@@ -43,7 +43,6 @@ from app.web.errors import csrf_error_page
 from app.web.forms import ConfirmForm
 from app.web.unit_of_work import keep_changes
 
-STAFF = ("trainer", "admin")
 EDIT = "authoring.edit"
 AUTOSAVE = "authoring.autosave"
 RECOVER_ARG = "recuperar"
@@ -224,7 +223,7 @@ def _editable_or_404(user: User, slug: str, path: str) -> authoring.Workspace | 
     try:
         authoring.require_editor(user, slug)
         ws = authoring.workspace(slug)
-    except NotFound:
+    except NotFound:  # the autosave answers in JSON (404 with a message), not with a page
         return None
     if not course_files.EDITABLE.match(path) or path not in ws.files:
         return None
@@ -271,7 +270,7 @@ def discard_kept(slug: str, path: str):
 
 # --- after logging in ----------------------------------------------------------------------------
 def _offer_after_login(sender, user, **extra) -> None:
-    if request.endpoint != "accounts.login" or not user.has_role("trainer", "admin"):
+    if request.endpoint != "accounts.login" or not user.has_role(*STAFF):
         return
     for found in kept.kept_texts_of(user)[:3]:
         flash(

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from app.content.lint import PLACEHOLDER
 from app.content.loader import LESSON_FILE, NARRATION_EXT
+from app.content.narration import EASY_READ_MARK
 from app.content.textutil import slugify
 from app.errors import DomainError
 
@@ -151,7 +152,7 @@ def delete_lesson(files: Mapping[str, bytes], stem: str) -> Files:
 def with_narration(files: Mapping[str, bytes], target: str, ext: str, data: bytes) -> Files:
     """FILES with DATA as the recorded narration TARGET ('01-name' for the full lesson,
     '01-name.lf' for its easy-read version), replacing one in another format."""
-    stem = target.removesuffix(".lf")
+    stem = target.removesuffix(EASY_READ_MARK)
     _require_lesson(files, stem)
     if ext not in NARRATION_EXT:
         raise DomainError(

@@ -28,7 +28,7 @@ from app.content.model import CompletionRule, Course
 from app.content.problems import Reporter
 from app.content.source import decode_source
 from app.course_store import get_course_version, get_store
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, Forbidden, NotFound
 from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import (
@@ -329,7 +329,7 @@ def send_back(actor: User, review_id: int, note: str) -> CourseReview:
 
 def _admin_only(actor: User) -> None:
     if not actor.has_role("admin"):
-        raise DomainError(_("Solo el equipo administrador revisa los cursos."))
+        raise Forbidden(_("Solo el equipo administrador revisa los cursos."))
 
 
 def _decide(actor: User, review_id: int, status: str, note: str) -> CourseReview:

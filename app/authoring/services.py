@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
+from app.accounts.models import STAFF, User
 from app.audit.services import record
 from app.authoring import budgets, reviews
 from app.authoring import files as course_files
@@ -33,11 +33,12 @@ from app.content.loader import (
     read_folder,
 )
 from app.content.model import Course, Problem
+from app.content.narration import narration_filename
 from app.content.problems import Reporter, sort_problems
 from app.content.source import decode_source
 from app.content.textutil import slugify
 from app.course_store import get_store
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.learning.models import Enrollment
 from app.revisions import services as revisions
@@ -79,7 +80,9 @@ class Workspace:
 
     def narrations(self, stem: str) -> list[str]:
         """The recorded narrations of lesson STEM (full and easy-read versions)."""
-        names = {f"{stem}{v}{ext}" for v in ("", ".lf") for ext in NARRATION_EXT}
+        names = {
+            narration_filename(stem, easy, ext) for easy in (False, True) for ext in NARRATION_EXT
+        }
         return sorted(names & set(self.files))
 
     @property
@@ -95,7 +98,7 @@ class Workspace:
         return [p for p in self.problems if p.path == display]
 
 
-class EditConflict(DomainError):
+class EditConflict(Conflict):
     """Someone saved the same file since this person opened it: nothing is overwritten."""
 
     def __init__(self, path: str, mine: str, theirs: str):
@@ -176,7 +179,7 @@ def editors_of(slug: str) -> list[User]:
 
 
 def add_editor(actor: User, slug: str, user: User) -> bool:
-    if not user.has_role("trainer", "admin") or not user.active:
+    if not user.has_role(*STAFF) or not user.active:
         raise DomainError(_("Solo una persona facilitadora activa puede editar cursos."))
     if db.session.get(CourseEditor, (slug, user.id)) is not None:
         return False
@@ -670,7 +673,7 @@ def _sizes_before(slug: str, base: Workspace | None) -> dict[str, int]:
     return budgets.revision_sizes(published.id if published is not None else None)
 
 
-class SaveRace(DomainError):
+class SaveRace(Conflict):
     """Another save of the same course finished while this one was being made."""
 
     def __init__(self):

@@ -32,6 +32,7 @@ from app.content.renderer import (
     VIDEO_EXT,
 )
 from app.content.textutil import norm_key, strip_accents
+from app.errors import DomainError
 
 MB = 1024 * 1024
 
@@ -64,12 +65,12 @@ _FLAG_ENCRYPTED = 0x1
 _FLAG_UTF8 = 0x800
 
 
-class UploadRefused(Exception):
-    """An uploaded file that must not be stored; `message` says why, in Spanish."""
+class UploadRefused(DomainError):
+    """An uploaded file that must not be stored; `message` says why, in Spanish (a clause:
+    `sentence` is what a page shows), on the form's `file` field."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field="file")
 
 
 def _unsafe_char(ch: str) -> bool:

@@ -10,7 +10,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.authoring import bp, editing, media_library, reviews, testers
+from app.accounts.models import STAFF
+from app.authoring import bp, editing, media_library, previews, reviews, testers
 from app.authoring import files as course_files
 from app.authoring import services as authoring
 from app.authoring.diff import compare
@@ -28,7 +29,6 @@ from app.authoring.forms import (
     ZipForm,
 )
 from app.authoring.uploads import (
-    UploadRefused,
     check_media_replacement,
     check_media_upload,
     read_course_zip,
@@ -40,11 +40,10 @@ from app.errors import DomainError, NotFound
 from app.narration.services import published_progress as narration_progress
 from app.revisions import services as revisions
 from app.web.access import roles_required, when_logged_out
+from app.web.errors import form_errors, refuse_to
 from app.web.forms import ConfirmForm
-from app.web.unit_of_work import form_error, refused
 from app.web.uploads import check_upload_csrf, large_upload
 
-STAFF = ("trainer", "admin")
 SNIPPET_KEY = "aula_snippet"  # the Markdown of the last upload, for the course page
 
 
@@ -62,11 +61,8 @@ def _me():
 
 
 def _workspace_or_404(slug: str) -> authoring.Workspace:
-    try:
-        authoring.require_editor(_me(), slug)
-        return authoring.workspace(slug)
-    except NotFound:
-        abort(404)
+    authoring.require_editor(_me(), slug)  # NotFound: the 404 page
+    return authoring.workspace(slug)
 
 
 def _home(slug: str, **kwargs):
@@ -97,7 +93,7 @@ def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
         authors = [a.strip() for a in form.authors.data.split(",") if a.strip()]
-        try:
+        with form_errors(form) as sent:
             slug = authoring.create_course(
                 _me(),
                 slug=form.slug.data or "",
@@ -109,9 +105,7 @@ def new_course():
                 licence=form.licence.data.strip(),
                 authors=authors,
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("Creaste el curso. Ahora agrega su primera lección."), "success")
             return _home(slug)
     return render_template(
@@ -124,11 +118,9 @@ def new_course():
 def copy_course():
     form = _copy_form()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             slug = authoring.copy_course(_me(), form.source.data, form.title.data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(
                 _("Creaste una copia del curso: está en borrador y solo la ve tu equipo."),
                 "success",
@@ -146,21 +138,22 @@ def upload_zip():
     check_upload_csrf()  # any trainer may upload a course: the body is read only from here
     form = ZipForm()
     if form.validate_on_submit():
-        try:
-            upload = read_course_zip(form.file.data.stream)  # the temporary file, not a copy
-            target = authoring.import_target(_me(), upload.folder_name)
-            if target is not None:  # a course this person edits: show what changes, then ask
-                return _confirm_import(target, upload.files)
-            slug, created = authoring.import_course(_me(), upload.folder_name, upload.files)
-        except UploadRefused as exc:
-            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
-        except NotFound:  # a course everyone sees (never a hidden draft: services.import_course)
-            form.file.errors = [
-                _("Ya existe un curso con esa carpeta y no eres parte de su equipo de edición.")
-            ]
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        with form_errors(form) as sent:
+            try:
+                upload = read_course_zip(form.file.data.stream)  # the temporary file, not a copy
+                target = authoring.import_target(_me(), upload.folder_name)
+                if target is not None:  # a course this person edits: show what changes, then ask
+                    return _confirm_import(target, upload.files)
+                slug, created = authoring.import_course(_me(), upload.folder_name, upload.files)
+            except NotFound:  # not a 404 but the field's message: a course everyone sees
+                raise DomainError(  # (never a hidden draft: services.import_course)
+                    _(
+                        "Ya existe un curso con esa carpeta y no eres parte de su equipo de "
+                        "edición."
+                    ),
+                    field="file",
+                ) from None
+        if sent.ok:
             flash(
                 _("Subiste un curso nuevo: está en borrador.")
                 if created
@@ -190,6 +183,7 @@ def _confirm_import(slug: str, files: dict[str, bytes]):
 
 
 @bp.route("/<slug>/subir/<int:revision_id>", methods=["POST"])
+@refuse_to("authoring.upload_zip")
 @roles_required(*STAFF)
 def confirm_import(slug: str, revision_id: int):
     _workspace_or_404(slug)
@@ -197,12 +191,7 @@ def confirm_import(slug: str, revision_id: int):
         flash(_("El formulario caducó. Vuelve a subir el .zip."), "error")
         return redirect(url_for("authoring.upload_zip"))
     seen = request.form.get("actual", "")
-    try:
-        authoring.replace_with_import(_me(), slug, revision_id, int(seen) if seen.isdigit() else -1)
-    except NotFound:
-        abort(404)
-    except DomainError as exc:
-        return refused(exc, url_for("authoring.upload_zip"))
+    authoring.replace_with_import(_me(), slug, revision_id, int(seen) if seen.isdigit() else -1)
     flash(_("Reemplazaste el borrador con el .zip: está en borrador."), "success")
     return _home(slug)
 
@@ -249,25 +238,26 @@ def edit(slug: str, path: str):
         abort(404)
     form = FileForm()
     if form.validate_on_submit():
+        if form.text.data is None:
+            abort(400)  # not sent by the edit page: there is no text to save (nor to lose)
         # A base that is not a number is treated as out of date: the conflict check decides.
         base = int(form.base.data) if (form.base.data or "").isdigit() else 0
-        try:
-            saved = authoring.save_file(_me(), ws, path, form.text.data, base)
-        except authoring.EditConflict as exc:
-            form.base.data = str(ws.revision_id)
-            form.text.data = exc.mine
-            editing.prepare_form(form, _me(), slug, path)
-            return render_template(
-                "authoring/conflict.html",
-                ws=ws,
-                path=path,
-                form=form,
-                theirs=exc.theirs,
-                **editing.conflict_extras(_me(), ws, exc, base),
-            ), 409
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        with form_errors(form) as sent:
+            try:
+                saved = authoring.save_file(_me(), ws, path, form.text.data, base)
+            except authoring.EditConflict as exc:  # its own page (409): both texts, none lost
+                form.base.data = str(ws.revision_id)
+                form.text.data = exc.mine
+                editing.prepare_form(form, _me(), slug, path)
+                return render_template(
+                    "authoring/conflict.html",
+                    ws=ws,
+                    path=path,
+                    form=form,
+                    theirs=exc.theirs,
+                    **editing.conflict_extras(_me(), ws, exc, base),
+                ), 409
+        if sent.ok:
             editing.saved(_me(), slug, path)
             errors = sum(1 for p in saved.problems_of(path) if p.severity == "error")
             flash(
@@ -306,6 +296,7 @@ def _side_preview(ws: authoring.Workspace, path: str) -> FilePreview | None:
 
 
 @bp.route("/<slug>/lecciones", methods=["POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def add_lesson(slug: str):
     ws = _workspace_or_404(slug)
@@ -313,27 +304,22 @@ def add_lesson(slug: str):
     if not form.validate_on_submit():
         flash(form.title.errors[0] if form.title.errors else _("El formulario caducó."), "error")
         return _home(slug)
-    try:
-        files, path = course_files.new_lesson(ws.files, form.title.data)
-        authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
-    except DomainError as exc:
-        return refused(exc, url_for("authoring.course", slug=slug))
+    files, path = course_files.new_lesson(ws.files, form.title.data)
+    authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
     flash(_("Agregaste la lección %(path)s. Escríbela aquí.", path=path), "success")
     return redirect(url_for("authoring.edit", slug=slug, path=path))
 
 
 @bp.route("/<slug>/lecciones/<stem>/mover", methods=["POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def move_lesson(slug: str, stem: str):
     ws = _workspace_or_404(slug)
     form = ConfirmForm()
     offset = -1 if request.form.get("hacia") == "arriba" else 1
     if form.validate_on_submit():
-        try:
-            files = course_files.move_lesson(ws.files, stem, offset)
-            authoring.change_files(_me(), slug, ws, files, _("Movió %(stem)s", stem=stem))
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.course", slug=slug))
+        files = course_files.move_lesson(ws.files, stem, offset)
+        authoring.change_files(_me(), slug, ws, files, _("Movió %(stem)s", stem=stem))
         flash(_("Cambiaste el orden de las lecciones."), "success")
     return _home(slug, _anchor="lecciones")
 
@@ -347,7 +333,7 @@ def rename_lesson(slug: str, stem: str):
     form = RenameForm()
     title = course_files.lesson_title(ws.files, stem)
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             files, new_stem = course_files.rename_and_retitle(
                 ws.files,
                 stem,
@@ -360,9 +346,7 @@ def rename_lesson(slug: str, stem: str):
             authoring.change_files(
                 _me(), slug, ws, files, _("Renombró %(a)s a %(b)s", a=stem, b=new_stem)
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             new_title = course_files.lesson_title(files, new_stem)
             flash(
                 _(
@@ -382,6 +366,7 @@ def rename_lesson(slug: str, stem: str):
 
 
 @bp.route("/<slug>/lecciones/<stem>/borrar", methods=["GET", "POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def delete_lesson(slug: str, stem: str):
     ws = _workspace_or_404(slug)
@@ -404,17 +389,14 @@ def delete_lesson(slug: str, stem: str):
     )
 
 
-def _confirm_then_change(ws, change, note: str, done, template: str, *, back=None, **context):
+def _confirm_then_change(ws, change, note: str, done, template: str, **context):
     """A change that asks first: TEMPLATE (the confirmation, with CONTEXT) until its form is
     sent, then the draft saved as CHANGE(files) with NOTE and DONE()'s answer; a refused change
-    goes back to BACK (default: the course page) with its message."""
+    goes back where the view says (`@refuse_to`) with its message."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template(template, ws=ws, form=form, **context)
-    try:
-        authoring.change_files(_me(), ws.slug, ws, change(ws.files), note)
-    except DomainError as exc:
-        return refused(exc, back or url_for("authoring.course", slug=ws.slug))
+    authoring.change_files(_me(), ws.slug, ws, change(ws.files), note)
     return done()
 
 
@@ -429,7 +411,7 @@ def upload_media(slug: str):
         upload = form.file.data
         data = upload.read()
         target = form.target.data
-        try:
+        with form_errors(form) as sent:
             media = check_media_upload(upload.filename or "", data, alt=form.alt.data)
             if target:
                 ext = media.path[media.path.rfind(".") :]
@@ -438,11 +420,7 @@ def upload_media(slug: str):
             else:
                 files, path = {**ws.files, media.path: data}, media.path
             authoring.change_files(_me(), slug, ws, files, _("Subió %(path)s", path=path))
-        except UploadRefused as exc:
-            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             if target:
                 flash(
                     _(
@@ -486,20 +464,17 @@ def _media_form(ws: authoring.Workspace) -> MediaForm:
 
 
 # --- preview -------------------------------------------------------------------------------------
-def _previewable(slug: str) -> authoring.Workspace:
-    """The draft to preview, for the course's editors and the people they invited to try it
-    (testers: read-only, and nothing of the preview is recorded)."""
-    try:
-        testers.require_previewer(_me(), slug)
-        ws = authoring.workspace(slug)
-    except NotFound:
-        abort(404)
-    if ws.course is None:
-        if not authoring.can_edit(_me(), slug):
+def _previewable(slug: str) -> previews.Preview:
+    """What the person previews of SLUG (app.authoring.previews: the draft for its editors and
+    the people they invited to try it, else the version served, for them and every trainer and
+    admin). Read-only: nothing of the preview is recorded."""
+    shown = previews.preview_of(_me(), slug)  # NotFound: the 404 page
+    if shown.ws.course is None:
+        if shown.reader != previews.EDITOR:
             abort(404)  # a tester has no page to fix it on: they see the course again once fixed
         flash(_("El borrador tiene errores: corrígelos para ver la vista previa."), "error")
         abort(redirect(url_for("authoring.course", slug=slug, _anchor="revision")))
-    return ws
+    return shown
 
 
 def _easy() -> bool:
@@ -507,17 +482,19 @@ def _easy() -> bool:
 
 
 @bp.route("/<slug>/vista-previa/")
-# Any logged-in person: its editors and testers (_previewable); others get 404.
+# Any logged-in person: trainers, admins and its testers (_previewable); others get 404.
 def preview(slug: str):
-    ws = _previewable(slug)
-    return render_template("authoring/preview_course.html", ws=ws, course=ws.course)
+    shown = _previewable(slug)
+    return render_template(
+        "authoring/preview_course.html", ws=shown.ws, course=shown.ws.course, shown=shown
+    )
 
 
 @bp.route("/<slug>/vista-previa/<lesson_slug>")
-# Any logged-in person: its editors and testers (_previewable); others get 404.
+# Any logged-in person: trainers, admins and its testers (_previewable); others get 404.
 def preview_lesson(slug: str, lesson_slug: str):
-    ws = _previewable(slug)
-    course = ws.course
+    shown = _previewable(slug)
+    ws, course = shown.ws, shown.ws.course
     lesson = course.lesson(lesson_slug)
     if lesson is None:
         abort(404)
@@ -526,19 +503,21 @@ def preview_lesson(slug: str, lesson_slug: str):
     return render_template(
         "authoring/preview_lesson.html",
         ws=ws,
+        shown=shown,
         course=course,
         lesson=lesson,
         easy=easy,
         blocks=lesson.easy_read if easy else lesson.body,
+        problems=previews.lesson_problems(ws, lesson),
         previous=course.lessons[index - 1] if index > 0 else None,
         following=course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
     )
 
 
 @bp.route("/<slug>/vista-previa/pruebas/<quiz_id>", methods=["GET", "POST"])
-# Any logged-in person: its editors and testers (_previewable); others get 404.
+# Any logged-in person: trainers, admins and its testers (_previewable); others get 404.
 def preview_quiz(slug: str, quiz_id: str):
-    ws = _previewable(slug)
+    ws = _previewable(slug).ws
     quiz = ws.course.quizzes.get(quiz_id)
     if quiz is None:
         abort(404)
@@ -570,7 +549,7 @@ def publish(slug: str):
     form = PublishForm()
     if form.validate_on_submit():
         seen = request.form.get("revision", "")  # the draft this page showed
-        try:
+        with form_errors(form) as sent:
             done = authoring.publish_draft(
                 _me(),
                 slug,
@@ -578,9 +557,7 @@ def publish(slug: str):
                 expected_revision_id=int(seen) if seen.isdigit() else None,
                 accept_warnings=form.accept_warnings.data,
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             if not done.live:
                 flash(_awaiting_message(done.revision), "success")
                 return _home(slug)
@@ -640,11 +617,7 @@ def history(slug: str):
 @roles_required(*STAFF)
 def history_diff(slug: str, number: int):
     ws = _workspace_or_404(slug)
-    try:
-        revision = authoring.published_by_number(slug, number)
-    except NotFound:
-        abort(404)
-    return _revision_page(ws, revision)
+    return _revision_page(ws, authoring.published_by_number(slug, number))
 
 
 def _revision_page(ws: authoring.Workspace, revision) -> str:
@@ -669,10 +642,7 @@ def _revision_page(ws: authoring.Workspace, revision) -> str:
 @roles_required(*STAFF)
 def saved_revision(slug: str, number: int):
     ws = _workspace_or_404(slug)
-    try:
-        revision = authoring.revision_by_number(slug, number)
-    except NotFound:
-        abort(404)
+    revision = authoring.revision_by_number(slug, number)
     if revision.publication_number is not None:
         return redirect(
             url_for("authoring.history_diff", slug=slug, number=revision.publication_number), 301
@@ -682,13 +652,11 @@ def saved_revision(slug: str, number: int):
 
 @bp.route("/<slug>/historial/<int:number>/volver", methods=["POST"])
 @bp.route("/<slug>/historial/<int:number>/descargar.zip")
+@refuse_to("authoring.history")
 @roles_required(*STAFF)
 def saved_revision_action(slug: str, number: int):
     _workspace_or_404(slug)
-    try:
-        revision = authoring.revision_by_number(slug, number)
-    except NotFound:
-        abort(404)
+    revision = authoring.revision_by_number(slug, number)
     published = revision.publication_number
     if published is None:
         if request.method == "POST":  # back to an earlier save: published as any draft is
@@ -701,22 +669,16 @@ def saved_revision_action(slug: str, number: int):
 
 
 @bp.route("/<slug>/versiones/<int:number>/volver", methods=["POST"])
+@refuse_to("authoring.history")
 @roles_required(*STAFF)
 def return_to(slug: str, number: int):
     _workspace_or_404(slug)
-    try:
-        revision = authoring.published_by_number(slug, number)
-    except NotFound:
-        abort(404)
-    return _return_to(slug, revision)
+    return _return_to(slug, authoring.published_by_number(slug, number))
 
 
 def _return_to(slug: str, revision):
     if ConfirmForm().validate_on_submit():
-        try:
-            done = authoring.return_to(_me(), revision)
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.history", slug=slug))
+        done = authoring.return_to(_me(), revision)
         if done.live:
             flash(
                 _("Volviste a publicar la versión %(n)s.", n=revision.publication_number),
@@ -728,15 +690,13 @@ def _return_to(slug: str, revision):
 
 
 @bp.route("/<slug>/retirar", methods=["GET", "POST"])
+@refuse_to("authoring.history")
 @roles_required(*STAFF)
 def withdraw(slug: str):
     ws = _workspace_or_404(slug)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            authoring.withdraw(_me(), slug)
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.history", slug=slug))
+        authoring.withdraw(_me(), slug)
         flash(_("Retiraste el curso: ya no se muestra a participantes."), "success")
         return redirect(url_for("authoring.history", slug=slug))
     if ws.published is None:
@@ -748,15 +708,13 @@ def withdraw(slug: str):
 
 
 @bp.route("/<slug>/descartar", methods=["GET", "POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def discard(slug: str):
     ws = _workspace_or_404(slug)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            authoring.discard_draft(_me(), slug)
-        except DomainError as exc:
-            return refused(exc, url_for("authoring.course", slug=slug))
+        authoring.discard_draft(_me(), slug)
         flash(_("Descartaste el borrador: vuelves a ver la versión publicada."), "success")
         return _home(slug)
     if not ws.is_draft or ws.published is None:
@@ -777,14 +735,12 @@ def editors(slug: str):
     form = EditorForm()
     if form.validate_on_submit():
         person = accounts.find_by_login(form.username.data)
-        try:
+        with form_errors(form) as sent:
             if person is None:
                 raise DomainError(_("No hay una cuenta con ese nombre o correo."), field="username")
             if not authoring.add_editor(_me(), slug, person):
                 raise DomainError(_("Esa persona ya edita este curso."), field="username")
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("%(name)s ahora puede editar el curso.", name=person.full_name), "success")
             return redirect(url_for("authoring.editors", slug=slug))
     return render_template(
@@ -800,10 +756,7 @@ def editors(slug: str):
 @roles_required("admin")
 def remove_editor(slug: str, user_id: int):
     _workspace_or_404(slug)
-    try:
-        person = authoring.editor_of(slug, user_id)
-    except NotFound:
-        abort(404)
+    person = authoring.editor_of(slug, user_id)
     if ConfirmForm().validate_on_submit():
         authoring.remove_editor(_me(), slug, person)
         flash(_("%(name)s ya no edita el curso.", name=person.full_name), "success")
@@ -817,11 +770,9 @@ def add_tester(slug: str):
     ws = _workspace_or_404(slug)
     form = TesterForm(prefix="tester")
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             person = testers.add_tester(_me(), slug, form.username.data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             name = person.full_name
             flash(_("%(name)s ya puede probar el curso en la vista previa.", name=name), "success")
             return _home(slug, _anchor="personas-que-prueban")
@@ -832,10 +783,7 @@ def add_tester(slug: str):
 @roles_required(*STAFF)
 def remove_tester(slug: str, user_id: int):
     _workspace_or_404(slug)
-    try:
-        person = testers.tester_of(slug, user_id)
-    except NotFound:
-        abort(404)
+    person = testers.tester_of(slug, user_id)
     if ConfirmForm().validate_on_submit():
         testers.remove_tester(_me(), slug, person)
         flash(_("%(name)s ya no prueba el curso.", name=person.full_name), "success")
@@ -844,11 +792,8 @@ def remove_tester(slug: str, user_id: int):
 
 # --- a course as a .zip (issue 21) ---------------------------------------------------------------
 def _zip_response(slug: str, number: int | None):
-    try:
-        authoring.require_editor(_me(), slug)
-        name, data = authoring.course_zip(slug, number)
-    except NotFound:
-        abort(404)
+    authoring.require_editor(_me(), slug)  # NotFound: the 404 page
+    name, data = authoring.course_zip(slug, number)
     response = Response(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -869,22 +814,21 @@ def download_version_zip(slug: str, number: int):
 
 # --- easy-read versions and orphan files (issue 21) ----------------------------------------------
 @bp.route("/<slug>/lecciones/<stem>/lectura-facil", methods=["POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def add_easy_read(slug: str, stem: str):
     ws = _workspace_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         flash(_("El formulario caducó. Vuelve a intentarlo."), "error")
         return _home(slug, _anchor="lecciones")
-    try:
-        files, path = course_files.new_easy_read(ws.files, stem)
-        authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
-    except DomainError as exc:
-        return refused(exc, url_for("authoring.course", slug=slug))
+    files, path = course_files.new_easy_read(ws.files, stem)
+    authoring.change_files(_me(), slug, ws, files, _("Agregó %(path)s", path=path))
     flash(_("Agregaste %(path)s. Escribe cada parte con frases cortas.", path=path), "success")
     return redirect(url_for("authoring.edit", slug=slug, path=path))
 
 
 @bp.route("/<slug>/sobrantes/<path:path>", methods=["GET", "POST"])
+@refuse_to("authoring.course")
 @roles_required(*STAFF)
 def delete_orphan(slug: str, path: str):
     ws = _workspace_or_404(slug)
@@ -957,16 +901,12 @@ def replace_media(slug: str, path: str):
     form = ReplaceMediaForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with form_errors(form) as sent:
             data = upload.read()
             check_media_replacement(path, upload.filename or "", data)
             note = _("Reemplazó %(path)s", path=path)
             authoring.change_files(_me(), slug, ws, {**ws.files, path: data}, note)
-        except UploadRefused as exc:
-            form.file.errors = [exc.message[:1].upper() + exc.message[1:]]
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             done = _("Reemplazaste %(path)s: las páginas que lo usan ya lo muestran.", path=path)
             flash(done, "success")
             return redirect(url_for("authoring.media", slug=slug, _anchor=item.anchor))
@@ -976,6 +916,7 @@ def replace_media(slug: str, path: str):
 
 
 @bp.route("/<slug>/biblioteca/<path:path>/borrar", methods=["GET", "POST"])
+@refuse_to("authoring.media")
 @roles_required(*STAFF)
 def delete_media(slug: str, path: str):
     ws = _workspace_or_404(slug)
@@ -1001,6 +942,5 @@ def delete_media(slug: str, path: str):
         _("Borró %(path)s", path=path),
         done,
         "authoring/media_delete.html",
-        back=url_for("authoring.media", slug=slug),
         item=item,
     )

@@ -24,12 +24,16 @@ from app.content.loader import load_course_files
 from app.content.model import Course
 from app.errors import DomainError
 from app.extensions import db
+from app.jobs import processors
 from app.revisions.models import CourseBlob, CoursePublication, CourseRevision
 from app.revisions.services import revision_files
 from app.timeutil import utcnow
 
 log = logging.getLogger("aula.books")
 MEDIA_TYPE = "application/epub+zip"
+# WAV of the sentences a revision's first book spoke, kept for its second (the same sentences
+# are not synthesised twice): 256 MB is about 100 minutes of espeak-ng's 22 050 Hz mono.
+REUSE_BYTES = 256 * 1024 * 1024
 
 
 def readings_of(course: Course) -> tuple[str, ...]:
@@ -46,6 +50,8 @@ def _speaker(workdir: Path) -> Speaker:
         workdir,
         voice=cfg.get("NARRATION_VOICE") or "es-419",
         wpm=int(cfg.get("NARRATION_WORDS_PER_MINUTE") or 150),
+        workers=processors(),
+        reuse_bytes=REUSE_BYTES,
     )
 
 
@@ -205,9 +211,7 @@ def book_downloads(course: Course) -> list[BookDownload]:
 
 def download_name(course: Course, reading: str) -> str:
     """The file name a reader's device saves the book under."""
-    easy = ""
-    if reading == "facil":
-        easy = "-lectura-facil" if course.easy_read_validation else "-version-simplificada"
+    easy = f"-{course.easy_reading_file_part}" if reading == "facil" else ""
     return f"{course.slug}{easy}-libro-con-audio.epub"
 
 

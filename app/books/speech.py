@@ -5,6 +5,11 @@ so where it starts and ends in the joined audio is a count of WAV frames, not a 
 WAV is encoded once with lame (`encode_mp3`); its LAME header records the encoder delay and
 padding, which gapless decoders (browsers, the reading systems built on them) remove, so the
 MP3 plays the WAV's exact timeline. `decoded_seconds` decodes it back to check that.
+
+A speaker made with REUSE_BYTES keeps the pieces it made (up to that many bytes of WAV) for the
+next documents, in its WORKDIR until its owner deletes that: the two books of a course share
+many sentences (every lesson without an easy-read version is in both), and each sentence
+costs a process start of espeak-ng (docs/performance.md, narration).
 """
 
 from __future__ import annotations
@@ -53,11 +58,22 @@ class Speaker:
     """Synthesises the sentences of a document (each distinct text and voice once) and joins
     them; the pieces wait on disk, never all in memory (an hour of audio is 150 MB of WAV)."""
 
-    def __init__(self, workdir: Path, *, voice: str = "es-419", wpm: int = 150, workers: int = 2):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        voice: str = "es-419",
+        wpm: int = 150,
+        workers: int = 2,
+        reuse_bytes: int = 0,
+    ):
         self.workdir = workdir
         self.voice = voice
         self.wpm = wpm
         self.workers = workers
+        self.reuse_bytes = reuse_bytes
+        self._kept: dict[tuple[str, str], Path] = {}  # pieces kept for the next documents
+        self._kept_bytes = 0
 
     def _speak(self, key: tuple[str, str]) -> Path:
         text, voice = key
@@ -71,20 +87,32 @@ class Speaker:
         if not sentences:
             raise ValueError("nothing to narrate")
         keys = [(s.text, voice_for(s.lang, self.voice)) for s in sentences]
-        distinct = list(dict.fromkeys(keys))
+        new = [key for key in dict.fromkeys(keys) if key not in self._kept]
         pieces: dict[tuple[str, str], Path] = {}
         wav_path = self.workdir / f"{name}.wav"
         mp3_path = wav_path.with_suffix(".mp3")
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                pieces.update(zip(distinct, pool.map(self._speak, distinct), strict=True))
-            clips, total, rate = self._join(sentences, [pieces[k] for k in keys], wav_path)
+                pieces.update(zip(new, pool.map(self._speak, new), strict=True))
+            paths = [self._kept.get(k) or pieces[k] for k in keys]
+            clips, total, rate = self._join(sentences, paths, wav_path)
             if not encode_mp3(wav_path, mp3_path):
                 raise RuntimeError("lame is not installed (run scripts/install-system-deps.sh)")
+            self._keep(pieces)
             return Narration(mp3_path.read_bytes(), total / rate, tuple(clips))
         finally:
             for path in (*pieces.values(), wav_path, mp3_path):
                 path.unlink(missing_ok=True)
+
+    def _keep(self, pieces: dict[tuple[str, str], Path]) -> None:
+        """Keep PIECES for the next documents while they fit in REUSE_BYTES (taken out of
+        PIECES, which are deleted)."""
+        for key, path in list(pieces.items()):
+            size = path.stat().st_size
+            if self._kept_bytes + size > self.reuse_bytes:
+                return
+            self._kept[key] = pieces.pop(key)
+            self._kept_bytes += size
 
     @staticmethod
     def _join(sentences, paths, out_path: Path) -> tuple[list[Clip], int, int]:

@@ -8,6 +8,7 @@ import mimetypes
 from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
+from app.accounts.models import STAFF
 from app.authoring import services as authoring
 from app.authoring import testers
 from app.books.services import book_downloads
@@ -62,7 +63,7 @@ def course_detail(slug: str):
 @bp.route("/cursos/<slug>/archivos/<path:filename>")
 @public
 def media(slug: str, filename: str):
-    staff = current_user.is_authenticated and current_user.role in ("trainer", "admin")
+    staff = current_user.is_authenticated and current_user.role in STAFF
     course = get_course(slug, include_drafts=staff)
     path = get_store().media_path(course, filename) if course else None
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -140,7 +141,7 @@ def narration_zip(slug: str, reading: str):
     if found is None:
         abort(404)
     path, download = found
-    suffix = "-lectura-facil" if easy else ""
+    suffix = f"-{course.easy_reading_file_part}" if easy else ""
     return send_file(
         path,
         mimetype="application/zip",

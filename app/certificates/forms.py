@@ -1,7 +1,7 @@
-"""Certificate forms: verify a code, filter the staff list, revoke and reinstate."""
+"""Certificate forms: verify a code, filter the staff list, revoke, suspend, lift a suspension."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, StringField, TextAreaField
+from wtforms import BooleanField, SearchField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.certificates.services import REASON_MAX
@@ -34,22 +34,61 @@ class FilterForm(Form):
     )
 
 
-class RevokeForm(Form):
-    reason = TextAreaField(
-        _l("Motivo de la revocación"),
+def _reason(label, missing: str, description) -> TextAreaField:
+    return TextAreaField(
+        label,
         validators=[
-            DataRequired(_l("Escribe el motivo de la revocación.")),
+            DataRequired(missing),
             Length(
                 max=REASON_MAX,
                 message=_l("El motivo puede tener como máximo 500 caracteres."),
             ),
         ],
-        description=_l(
+        description=description,
+    )
+
+
+def _confirm(label, missing) -> BooleanField:
+    return BooleanField(label, validators=[DataRequired(missing)])
+
+
+class RevokeForm(Form):
+    reason = _reason(
+        _l("Motivo de la revocación"),
+        _l("Escribe el motivo de la revocación."),
+        _l(
             "Obligatorio, hasta 500 caracteres. Se mostrará en la página pública de "
             "verificación: no escribas datos personales."
         ),
     )
+    confirm = _confirm(
+        _l("Confirmo que quiero revocar este certificado para siempre"),
+        _l("Marca la casilla para confirmar la revocación."),
+    )
 
 
-class ReinstateForm(Form):
-    """Only the CSRF token: the button says what it does."""
+class SuspendForm(Form):
+    reason = _reason(
+        _l("Motivo de la suspensión"),
+        _l("Escribe el motivo de la suspensión."),
+        _l(
+            "Obligatorio, hasta 500 caracteres. Se mostrará en la página pública de "
+            "verificación mientras dure la suspensión: no escribas datos personales."
+        ),
+    )
+    confirm = _confirm(
+        _l("Confirmo que quiero suspender este certificado"),
+        _l("Marca la casilla para confirmar la suspensión."),
+    )
+
+
+class LiftSuspensionForm(Form):
+    reason = _reason(
+        _l("Por qué se levanta la suspensión"),
+        _l("Escribe por qué se levanta la suspensión."),
+        _l("Obligatorio, hasta 500 caracteres. Queda en el historial del certificado."),
+    )
+    confirm = _confirm(
+        _l("Confirmo que el certificado vuelve a ser válido"),
+        _l("Marca la casilla para confirmar que levantas la suspensión."),
+    )

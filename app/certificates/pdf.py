@@ -33,6 +33,11 @@ FONT_DIRS = (
 QR_SCALE = 8  # pixels per module in the embedded PNG
 QR_BORDER = 4  # quiet zone, in modules
 QR_ERROR = "m"
+BRAND = (11, 79, 108)  # the frame, the issuer and the word «Certificado»
+INK = (27, 27, 27)  # the rest of the text
+LINK = (10, 74, 143)  # the verification address
+MARGIN = 20  # mm, left and right of the text, and below the verification block
+QR_SIZE = 38  # mm
 
 
 def find_font_dir() -> Path:
@@ -86,12 +91,22 @@ def build_pdf(certificate: Certificate, verify_url: str, attachments=()) -> byte
 
     ATTACHMENTS, (file name, bytes, description) each, are embedded as files (the Open Badges
     credential travels inside the PDF)."""
+    pdf = _new_document(certificate)
+    _frame(pdf)
+    _title_block(pdf, issuer_of(certificate))
+    _holder_block(pdf, certificate)
+    _verification_block(pdf, certificate, verify_url)
+    _attach(pdf, attachments)
+    return bytes(pdf.output())
+
+
+def _new_document(certificate: Certificate) -> FPDF:
+    """An A4 landscape document with one page, its metadata, language and fonts."""
     fonts = find_font_dir()
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_lang("es-CL")
     pdf.set_title(document_title(certificate))
-    issuer = issuer_of(certificate)
-    pdf.set_author(issuer)
+    pdf.set_author(issuer_of(certificate))
     pdf.set_creator("Aula REFICOOP")
     pdf.set_producer("Aula REFICOOP (fpdf2)")
     pdf.set_subject(f"Certificado del curso «{certificate.course_title}»")
@@ -103,102 +118,92 @@ def build_pdf(certificate: Certificate, verify_url: str, attachments=()) -> byte
     pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(False)
-    pdf.set_margins(20, 18, 20)
+    pdf.set_margins(MARGIN, 18, MARGIN)
     pdf.add_page()
+    return pdf
 
-    width, height = pdf.w, pdf.h
-    brand = (11, 79, 108)
-    pdf.set_draw_color(*brand)
+
+def _frame(pdf: FPDF) -> None:
+    """A thick and a thin border around the page."""
+    pdf.set_draw_color(*BRAND)
     pdf.set_line_width(1.2)
-    pdf.rect(10, 10, width - 20, height - 20)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_line_width(0.4)
-    pdf.rect(13, 13, width - 26, height - 26)
+    pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
 
-    inner = width - 40
-    pdf.set_text_color(*brand)
-    pdf.set_font("DejaVu", "B", 12)
+
+def _centred(pdf: FPDF, size: int, line_height: float, text: str, *, bold=False, wrap=False):
+    """One line of TEXT centred between the margins (WRAP: as many lines as it takes)."""
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    inner = pdf.w - 2 * MARGIN
+    write = pdf.multi_cell if wrap else pdf.cell
+    write(inner, line_height, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _title_block(pdf: FPDF, issuer: str) -> None:
+    """Who issues it, and the word «Certificado»."""
+    pdf.set_text_color(*BRAND)
     pdf.set_y(22)
-    pdf.multi_cell(inner, 6, issuer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _centred(pdf, 12, 6, issuer, bold=True, wrap=True)
     pdf.ln(6)
-    pdf.set_font("DejaVu", "B", 34)
-    pdf.cell(inner, 16, "Certificado", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _centred(pdf, 34, 16, "Certificado", bold=True)
     pdf.ln(4)
 
-    pdf.set_text_color(27, 27, 27)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.cell(inner, 8, "Se certifica que", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 24)
-    pdf.multi_cell(
-        inner, 11, certificate.holder_name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.cell(inner, 8, "completó el curso", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1)
-    pdf.set_font("DejaVu", "B", 18)
-    pdf.multi_cell(
-        inner,
-        9,
-        f"«{certificate.course_title}»",
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.multi_cell(inner, 7, statement(certificate), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    # Verification block: code and address in text, and the same address as a QR code.
-    qr_size = 38
-    qr_x = width - 20 - qr_size
-    qr_y = height - 20 - qr_size
+def _holder_block(pdf: FPDF, certificate: Certificate) -> None:
+    """Who completed which course, and the statement (hours, date, municipality)."""
+    pdf.set_text_color(*INK)
+    _centred(pdf, 14, 8, "Se certifica que")
+    pdf.ln(2)
+    _centred(pdf, 24, 11, certificate.holder_name, bold=True, wrap=True)
+    pdf.ln(2)
+    _centred(pdf, 14, 8, "completó el curso")
+    pdf.ln(1)
+    _centred(pdf, 18, 9, f"«{certificate.course_title}»", bold=True, wrap=True)
+    pdf.ln(2)
+    _centred(pdf, 14, 7, statement(certificate), wrap=True)
+
+
+def _verification_block(pdf: FPDF, certificate: Certificate, verify_url: str) -> None:
+    """Bottom of the page: the code and the address in text, and the address as a QR code."""
+    qr_x = pdf.w - MARGIN - QR_SIZE
+    qr_y = pdf.h - MARGIN - QR_SIZE
     pdf.image(
         io.BytesIO(qr_png(verify_url)),
         x=qr_x,
         y=qr_y,
-        w=qr_size,
-        h=qr_size,
+        w=QR_SIZE,
+        h=QR_SIZE,
         alt_text=(
             "Código QR que abre la página de verificación de este certificado: " + verify_url
         ),
     )
-    text_w = qr_x - 20 - 6
-    pdf.set_xy(20, qr_y + 2)
+    width = qr_x - MARGIN - 6
+
+    def line(text: str, height: float = 5, **options) -> None:
+        pdf.cell(width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, **options)
+
+    pdf.set_xy(MARGIN, qr_y + 2)
     pdf.set_font("DejaVu", "", 10)
+    issuer = issuer_of(certificate)
     issued_by = f"Emitido por {issuer}" + (", en Aula REFICOOP" if certificate.issuer_name else "")
-    pdf.multi_cell(text_w, 5, issued_by, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, 5, issued_by, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if certificate.municipality_name:
-        pdf.cell(
-            text_w,
-            5,
-            f"Comuna: {certificate.municipality_name}",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-    pdf.cell(
-        text_w,
-        5,
-        f"Fecha de emisión: {long_date(certificate.issued_at.date())}",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+        line(f"Comuna: {certificate.municipality_name}")
+    line(f"Fecha de emisión: {long_date(certificate.issued_at.date())}")
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 11)
-    pdf.cell(
-        text_w,
-        6,
-        f"Código de verificación: {format_code(certificate.code)}",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    line(f"Código de verificación: {format_code(certificate.code)}", 6)
     pdf.set_font("DejaVu", "", 10)
-    pdf.cell(text_w, 5, "Verifica este certificado en:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_text_color(10, 74, 143)
-    pdf.multi_cell(text_w, 5, verify_url, link=verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    line("Verifica este certificado en:")
+    pdf.set_text_color(*LINK)
+    pdf.multi_cell(width, 5, verify_url, link=verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _attach(pdf: FPDF, attachments) -> None:
+    """Embed each (file name, bytes, description) of ATTACHMENTS as a JSON file."""
     for name, data, description in attachments:
         pdf.embed_file(bytes=data, basename=name, desc=description, mime_type="application/json")
-    return bytes(pdf.output())
 
 
 def _aware(moment):

@@ -1,4 +1,4 @@
-"""Issue, find, verify, revoke and reinstate certificates.
+"""Issue, find, verify, revoke (for good), suspend and lift suspensions of certificates.
 
 A certificate is issued once per participant and course when a course that grants one is
 completed (see the completion hook at the bottom); what it states is a snapshot, so later edits
@@ -23,7 +23,7 @@ from app.audit.services import record
 from app.certificates.issuer import issuing_team
 from app.certificates.models import Certificate
 from app.content.model import Course
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, Forbidden, NotFound
 from app.events import certificate_issued, course_completed
 from app.extensions import db
 from app.learning.models import Enrollment
@@ -260,34 +260,86 @@ def history(certificate: Certificate) -> list[AuditEvent]:
     )
 
 
-# --- revoking --------------------------------------------------------------------------
+# --- revoking and suspending ------------------------------------------------------------
+#
+# Revocation is final (W3C status purpose `revocation`): nothing makes a revoked certificate
+# valid again. Suspension is the reversible withdrawal (purpose `suspension`): lifting it makes
+# the certificate valid again. Revoking a suspended certificate clears its suspension, so a
+# certificate has one state and the two status lists never both flag it (the audit log keeps
+# the suspension). Each change is one conditional UPDATE: of two admins acting at once, only
+# one changes the row, and the other is told what happened.
 
 
-def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke CERTIFICATE with a REASON (shown on the public verification page)."""
-    if actor.role != "admin":
-        raise DomainError(_("Solo el equipo administrador puede revocar certificados."))
+def _clean_reason(reason: str | None, missing: str) -> str:
+    """REASON with its spaces tidied; DomainError when empty or longer than REASON_MAX."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise DomainError(_("Escribe el motivo de la revocación."), field="reason")
+        raise DomainError(missing, field="reason")
     if len(reason) > REASON_MAX:
         raise DomainError(
             _("El motivo puede tener como máximo %(n)d caracteres.", n=REASON_MAX),
             field="reason",
         )
-    now = utcnow()
-    # Conditional update: of two admins revoking at once, only one changes the row.
+    return reason
+
+
+def _change_status(certificate: Certificate, condition, values: dict) -> bool:
+    """Apply VALUES to CERTIFICATE where CONDITION still holds; whether it did."""
     result = db.session.execute(
         update(Certificate)
-        .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=reason, revoked_by_id=actor.id)
+        .where(Certificate.id == certificate.id, condition)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(certificate)
-    if result.rowcount != 1:
+    return result.rowcount == 1
+
+
+def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke CERTIFICATE for good with a REASON (shown on the public verification page)."""
+    if actor.role != "admin":
+        raise Forbidden(_("Solo el equipo administrador puede revocar certificados."))
+    reason = _clean_reason(reason, _("Escribe el motivo de la revocación."))
+    was_suspended = certificate.suspended_at is not None
+    changed = _change_status(
+        certificate,
+        Certificate.revoked_at.is_(None),
+        {
+            "revoked_at": utcnow(),
+            "revoked_reason": reason,
+            "revoked_by_id": actor.id,
+            "suspended_at": None,
+            "suspended_reason": None,
+            "suspended_by_id": None,
+        },
+    )
+    if not changed:
         raise DomainError(_("Este certificado ya estaba revocado."))
+    details = {"code": certificate.code, "reason": reason}
+    if was_suspended:
+        details["ended_suspension"] = True
+    record("certificate_revoked", actor=actor, target=certificate, **details)
+    return certificate
+
+
+def suspend_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Withdraw CERTIFICATE until the suspension is lifted; REASON is shown publicly."""
+    if actor.role != "admin":
+        raise Forbidden(_("Solo el equipo administrador puede suspender certificados."))
+    reason = _clean_reason(reason, _("Escribe el motivo de la suspensión."))
+    changed = _change_status(
+        certificate,
+        Certificate.revoked_at.is_(None) & Certificate.suspended_at.is_(None),
+        {"suspended_at": utcnow(), "suspended_reason": reason, "suspended_by_id": actor.id},
+    )
+    if not changed:
+        if certificate.revoked_at is not None:
+            raise DomainError(
+                _("Este certificado está revocado: la revocación es definitiva y no se suspende.")
+            )
+        raise DomainError(_("Este certificado ya estaba suspendido."))
     record(
-        "certificate_revoked",
+        "certificate_suspended",
         actor=actor,
         target=certificate,
         code=certificate.code,
@@ -296,25 +348,27 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
     return certificate
 
 
-def reinstate_certificate(actor: User, certificate: Certificate) -> Certificate:
-    """Make a revoked CERTIFICATE valid again (the revocation stays in the audit log)."""
+def lift_suspension(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Make a suspended CERTIFICATE valid again; REASON stays in its history."""
     if actor.role != "admin":
-        raise DomainError(_("Solo el equipo administrador puede restablecer certificados."))
-    previous_reason = certificate.revoked_reason
-    result = db.session.execute(
-        update(Certificate)
-        .where(Certificate.id == certificate.id, Certificate.revoked_at.is_not(None))
-        .values(revoked_at=None, revoked_reason=None, revoked_by_id=None)
-        .execution_options(synchronize_session=False)
+        raise Forbidden(_("Solo el equipo administrador puede levantar suspensiones."))
+    reason = _clean_reason(reason, _("Escribe por qué se levanta la suspensión."))
+    previous_reason = certificate.suspended_reason
+    changed = _change_status(
+        certificate,
+        Certificate.suspended_at.is_not(None),
+        {"suspended_at": None, "suspended_reason": None, "suspended_by_id": None},
     )
-    db.session.refresh(certificate)
-    if result.rowcount != 1:
-        raise DomainError(_("Este certificado no está revocado."))
+    if not changed:
+        if certificate.revoked_at is not None:
+            raise DomainError(_("Este certificado está revocado: la revocación es definitiva."))
+        raise DomainError(_("Este certificado no está suspendido."))
     record(
-        "certificate_reinstated",
+        "certificate_suspension_lifted",
         actor=actor,
         target=certificate,
         code=certificate.code,
+        reason=reason,
         previous_reason=previous_reason,
     )
     return certificate

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -14,20 +13,26 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.certificates import bp
 from app.certificates import services as certificates
-from app.certificates.forms import FilterForm, ReinstateForm, RevokeForm, VerifyForm
+from app.certificates.forms import (
+    FilterForm,
+    LiftSuspensionForm,
+    RevokeForm,
+    SuspendForm,
+    VerifyForm,
+)
 from app.certificates.models import Certificate
 from app.certificates.pdf import build_pdf, long_date, qr_code, statement
-from app.errors import DomainError, NotFound
+from app.certificates.withdrawn import withdrawn_answer
 from app.events import certificate_attachments
 from app.extensions import db, limiter
 from app.web.access import public, roles_required
-from app.web.unit_of_work import form_error, refused
+from app.web.errors import form_errors
 
 verify_limit = limiter.shared_limit(
     lambda: current_app.config["CERTIFICATE_VERIFY_LIMIT"], scope="certificate-verify"
@@ -49,7 +54,9 @@ def certificate_helpers():
         "action_labels": {
             "certificate_issued": _("Emitido"),
             "certificate_revoked": _("Revocado"),
-            "certificate_reinstated": _("Restablecido"),
+            "certificate_reinstated": _("Restablecido"),  # before revocation became final
+            "certificate_suspended": _("Suspendido"),
+            "certificate_suspension_lifted": _("Suspensión levantada"),
         },
     }
 
@@ -64,15 +71,13 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def _verification_page(form: VerifyForm, typed: str | None):
-    """The answer for a typed or linked code: valid, revoked, or not found (always alike)."""
+    """The answer for a typed or linked code: valid, suspended, revoked, or not found."""
     certificate = certificates.find_by_code(typed) if typed is not None else None
     if typed is not None and certificate is None:
         # Unknown, malformed or altered: one answer, without echoing what was sent.
         form = VerifyForm(formdata=None)
         return render_template("certificates/verify.html", form=form, result="not_found"), 404
-    result = None
-    if certificate is not None:
-        result = "revoked" if certificate.revoked_at else "valid"
+    result = certificate.state if certificate is not None else None
     return render_template(
         "certificates/verify.html", form=form, result=result, certificate=certificate
     )
@@ -106,10 +111,7 @@ def my_certificates():
 
 
 def _visible_or_404(certificate_id: int) -> Certificate:
-    try:
-        return certificates.visible_certificate(current_user, certificate_id)
-    except NotFound:
-        abort(404)
+    return certificates.visible_certificate(current_user, certificate_id)  # NotFound: 404
 
 
 @bp.route("/certificados/<int:certificate_id>")
@@ -128,23 +130,9 @@ def detail(certificate_id: int):
 @bp.route("/certificados/<int:certificate_id>.pdf")
 def download_pdf(certificate_id: int):
     certificate = _visible_or_404(certificate_id)
-    if certificate.revoked_at is not None:
-        # A revoked certificate is no longer valid: no clean document of it leaves the server.
-        return (
-            render_template(
-                "errors/error.html",
-                code=410,
-                title=_("Este certificado fue revocado"),
-                explanation=_(
-                    "Un certificado revocado ya no es válido, así que no se puede descargar. "
-                    "Fue revocado el %(date)s. Motivo: %(reason)s",
-                    date=format_date(certificate.revoked_at, "long"),
-                    reason=certificate.revoked_reason or "",
-                ),
-                error_id=None,
-            ),
-            410,
-        )
+    refused_download = withdrawn_answer(certificate, "pdf")
+    if refused_download is not None:
+        return refused_download
     files = certificate_attachments.send(None, certificate=certificate)
     data = build_pdf(
         certificate, verification_url(certificate), [f for _r, f in files if f is not None]
@@ -173,22 +161,31 @@ def index():
     )
 
 
-def _manage_page(certificate: Certificate, revoke_form=None, reinstate_form=None, status=200):
+def _manage_page(certificate: Certificate, failed=None, status=200):
+    """The admin's page of CERTIFICATE; FAILED is a form sent with errors, shown again."""
     events = certificates.history(certificate)
     actors = certificates.users_by_id(
-        {e.actor_id for e in events if e.actor_id} | {certificate.revoked_by_id}
+        {e.actor_id for e in events if e.actor_id}
+        | {certificate.revoked_by_id, certificate.suspended_by_id}
     )
-    revoked_by = actors.get(certificate.revoked_by_id)
+    forms = {
+        "revoke_form": RevokeForm(formdata=None),
+        "suspend_form": SuspendForm(formdata=None, prefix="suspend"),
+        "lift_form": LiftSuspensionForm(formdata=None, prefix="lift"),
+    }
+    for name, form in forms.items():
+        if failed is not None and type(failed) is type(form):
+            forms[name] = failed
     return (
         render_template(
             "certificates/manage.html",
             certificate=certificate,
-            revoke_form=revoke_form or RevokeForm(formdata=None),
-            reinstate_form=reinstate_form or ReinstateForm(formdata=None),
-            form=revoke_form,
+            form=failed or forms["revoke_form"],
             events=events,
             actors=actors,
-            revoked_by=revoked_by,
+            revoked_by=actors.get(certificate.revoked_by_id),
+            suspended_by=actors.get(certificate.suspended_by_id),
+            **forms,
         ),
         status,
     )
@@ -204,35 +201,47 @@ def manage(certificate_id: int):
     return _manage_page(_admin_certificate_or_404(certificate_id))
 
 
+def _change_status(certificate_id: int, form, change, done: str):
+    """One status form of the manage page: CHANGE(actor, certificate, reason) when the form is
+    valid and the rules allow it, then back to the page with DONE; else the page with errors."""
+    certificate = _admin_certificate_or_404(certificate_id)
+    if form.validate_on_submit():
+        with form_errors(form) as sent:
+            change(current_user._get_current_object(), certificate, form.reason.data)
+        if sent.ok:
+            flash(done, "success")
+            return redirect(url_for("certificates.manage", certificate_id=certificate.id))
+    return _manage_page(certificate, form, status=400)
+
+
 @bp.route("/admin/certificados/<int:certificate_id>/revocar", methods=["POST"])
 @roles_required("admin")
 def revoke(certificate_id: int):
-    certificate = _admin_certificate_or_404(certificate_id)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            certificates.revoke_certificate(
-                current_user._get_current_object(), certificate, form.reason.data
-            )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            flash(_("El certificado quedó revocado."), "success")
-            return redirect(url_for("certificates.manage", certificate_id=certificate.id))
-    return _manage_page(certificate, revoke_form=form, status=400)
+    return _change_status(
+        certificate_id,
+        RevokeForm(),
+        certificates.revoke_certificate,
+        _("El certificado quedó revocado."),
+    )
 
 
-@bp.route("/admin/certificados/<int:certificate_id>/restablecer", methods=["POST"])
+@bp.route("/admin/certificados/<int:certificate_id>/suspender", methods=["POST"])
 @roles_required("admin")
-def reinstate(certificate_id: int):
-    certificate = _admin_certificate_or_404(certificate_id)
-    form = ReinstateForm()
-    if form.validate_on_submit():
-        try:
-            certificates.reinstate_certificate(current_user._get_current_object(), certificate)
-        except DomainError as exc:
-            return refused(exc, url_for("certificates.manage", certificate_id=certificate.id))
-        flash(_("El certificado volvió a ser válido."), "success")
-    else:
-        flash(_("No pudimos restablecer el certificado. Inténtalo otra vez."), "error")
-    return redirect(url_for("certificates.manage", certificate_id=certificate.id))
+def suspend(certificate_id: int):
+    return _change_status(
+        certificate_id,
+        SuspendForm(prefix="suspend"),
+        certificates.suspend_certificate,
+        _("El certificado quedó suspendido."),
+    )
+
+
+@bp.route("/admin/certificados/<int:certificate_id>/levantar-suspension", methods=["POST"])
+@roles_required("admin")
+def lift_suspension(certificate_id: int):
+    return _change_status(
+        certificate_id,
+        LiftSuspensionForm(prefix="lift"),
+        certificates.lift_suspension,
+        _("Se levantó la suspensión: el certificado vuelve a ser válido."),
+    )

@@ -194,6 +194,12 @@ class Course:
         return self.lessons_by_slug.get(slug)
 
     @property
+    def easy_reading_file_part(self) -> str:
+        """How file names call the easy-read version: "lectura-facil" only when validated with
+        readers, else "version-simplificada" (books, audio downloads)."""
+        return "lectura-facil" if self.easy_read_validation is not None else "version-simplificada"
+
+    @property
     def required_quiz_ids(self) -> tuple[str, ...]:
         rule = self.completion
         if rule.quizzes == "none":

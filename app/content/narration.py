@@ -34,9 +34,24 @@ def audio_type(filename: str) -> str:
     return AUDIO_TYPES.get(os.path.splitext(filename)[1].lower(), "audio/mpeg")
 
 
-def narration_stem(lesson: Lesson, easy_read: bool) -> str:
-    """`01-slug` for the full text, `01-slug.lf` for the easy-read version."""
-    return f"{lesson.slug}.lf" if easy_read else lesson.slug
+# The one rule for the file names of a lesson's audio, recorded or made: `01-slug.mp3` says its
+# full text, `01-slug.lf.mp3` its easy-read version (as `01-slug.lf.md` is its text).
+EASY_READ_MARK = ".lf"
+
+
+def narration_filename(lesson_slug: str, easy_read: bool, extension: str) -> str:
+    """`01-slug.mp3` for the full text, `01-slug.lf.mp3` for the easy-read version."""
+    return f"{lesson_slug}{EASY_READ_MARK if easy_read else ''}{extension}"
+
+
+def parse_narration_filename(filename: str) -> tuple[str, bool, str] | None:
+    """(lesson slug, easy-read version?, extension) that FILENAME names by that rule, e.g.
+    `01-slug.lf.mp3` -> ("01-slug", True, ".mp3"); None without an extension."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or not stem:
+        return None
+    easy = stem.endswith(EASY_READ_MARK)
+    return (stem.removesuffix(EASY_READ_MARK) if easy else stem), easy, f".{ext}"
 
 
 def trainer_recording(lesson: Lesson, easy_read: bool):
@@ -73,12 +88,17 @@ def synthesize_wav(text: str, out: Path, *, voice: str = "es-419", wpm: int = 15
 
 
 def encode_mp3(wav: Path, out: Path) -> bool:
-    """Encode WAV as mono 32 kbit/s MP3 with lame; False when lame is not installed."""
+    """Encode WAV as mono 32 kbit/s MP3 with lame; False when lame is not installed.
+
+    Without ReplayGain analysis: on by default, it took three quarters of lame's time and only
+    writes a loudness hint that browsers ignore (docs/performance.md, narration). 32 kbit/s
+    keeps espeak-ng's 22 050 Hz; 24 would resample to 16 kHz, which costs more than it saves.
+    """
     lame = shutil.which("lame")
     if lame is None:
         return False
     subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
-        [lame, "--quiet", "-m", "m", "-b", "32", "-q", "7", str(wav), str(out)],
+        [lame, "--quiet", "--noreplaygain", "-m", "m", "-b", "32", "-q", "7", str(wav), str(out)],
         check=True,
         capture_output=True,
         timeout=600,

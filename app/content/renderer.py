@@ -122,6 +122,12 @@ class SectionIndex:
     def add_id(self, page: str, hid: str) -> None:
         self.ids.setdefault(page, []).append(hid)
 
+    def merge(self, other: SectionIndex) -> None:
+        """Add the ids and links of OTHER (a page rendered after the ones already here)."""
+        for page, ids in other.ids.items():
+            self.ids.setdefault(page, []).extend(ids)
+        self.links.extend(other.links)
+
     def check(self, rep: Reporter) -> None:
         """Report every link to a section id that its page does not have."""
         known = {page: set(ids) for page, ids in self.ids.items()}
@@ -173,7 +179,6 @@ class PageContext:
     # keeps showing a replaced file under the same name.
     file_hashes: Mapping[str, str] = field(default_factory=dict)
     lesson_slugs: frozenset[str] = frozenset()
-    language: str = "es-CL"
     heading_ids: HeadingIds = field(default_factory=HeadingIds)
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     last_level: int = 1
@@ -183,8 +188,8 @@ class PageContext:
     allow_quizzes: bool = True
     plain: list[str] = field(default_factory=list)
     easy_plain: list[str] = field(default_factory=list)
-    on_quiz: Callable[[Token, list[tuple[int, str]]], str | None] | None = None
-    # Shared by every page of a course, so links to another lesson's sections can be checked.
+    # The heading ids and section links of this page; the loader checks the links once every
+    # page of the course is rendered (SectionIndex.merge, SectionIndex.check).
     sections: SectionIndex = field(default_factory=SectionIndex)
 
     # --- helpers -------------------------------------------------------------------------------
@@ -864,18 +869,33 @@ def parse_checked(lines: list[str], ctx: PageContext) -> list[Token]:
     return tokens
 
 
+# Reads a top-level ::: prueba block (its open token and its lines) and gives the id of the
+# quiz it holds, or None when the quiz is not usable (reported).
+QuizReader = Callable[[Token, list[tuple[int, str]]], str | None]
+
+
 def render_page(
-    lines: list[str], ctx: PageContext, *, allow_easy_read: bool = True
+    lines: list[str],
+    ctx: PageContext,
+    *,
+    allow_easy_read: bool = True,
+    on_quiz: QuizReader | None = None,
 ) -> RenderedPage:
     """Render a whole page body (front matter lines already blanked)."""
     tokens = parse_checked(lines, ctx)
-    return render_tokens(tokens, lines, ctx, allow_easy_read=allow_easy_read)
+    return render_tokens(tokens, lines, ctx, allow_easy_read=allow_easy_read, on_quiz=on_quiz)
 
 
 def render_tokens(
-    tokens: list[Token], lines: list[str], ctx: PageContext, *, allow_easy_read: bool = True
+    tokens: list[Token],
+    lines: list[str],
+    ctx: PageContext,
+    *,
+    allow_easy_read: bool = True,
+    on_quiz: QuizReader | None = None,
 ) -> RenderedPage:
-    """Split top-level quiz and easy-read blocks out, render the rest."""
+    """Split top-level quiz and easy-read blocks out, render the rest; ON_QUIZ reads each quiz
+    block (without it, quiz blocks are left out)."""
     body: list[Block] = []
     easy: list[Block] | None = None
     easy_line = 0
@@ -900,7 +920,7 @@ def render_tokens(
                 start = tok.map[0] + 1 if tok.map else 0
                 end = tok.map[1] if tok.map else start
                 quiz_lines = [(n + 1, lines[n]) for n in range(start, min(end, len(lines)))]
-                quiz_id = ctx.on_quiz(tok, quiz_lines) if ctx.on_quiz else None
+                quiz_id = on_quiz(tok, quiz_lines) if on_quiz else None
                 if quiz_id:
                     body.append(QuizBlock(quiz_id))
                 i = j + 1

@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 
 RECENT_DRAFTS = 32  # drafts' check results kept in memory (load_files)
 
-# Bump when the model or the rendering changes, so old pickles are ignored.
-CACHE_FORMAT = 4
+# Bump when the model or the rendering changes, so old pickles are ignored. 5: easy-read quizzes
+# paired by the id of the quiz block in the same place (the problems of some refused versions).
+CACHE_FORMAT = 5
 # The check of a version that does not load (its problems only): <slug>-<version>.errors.pickle.
 REFUSED_SUFFIX = ".errors.pickle"
 

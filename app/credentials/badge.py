@@ -26,8 +26,8 @@ class Facts:
     base_url: str
     issuer: str  # the issuer's DID
     verify_url: str
-    status_url: str
-    status_index: int
+    status_urls: dict[str, str]  # status purpose ('revocation', 'suspension') -> list URL
+    status_index: int  # the same index in every list
     course: Course | None  # the version completed, when the store still has it
     passed_quiz_ids: frozenset[str]
     rut: str | None
@@ -125,11 +125,14 @@ def build_credential(certificate: Certificate, facts: Facts) -> dict:
         "issuer": {"id": facts.issuer, **network},
         "validFrom": _moment(certificate.issued_at),
         "credentialSubject": subject,
-        "credentialStatus": {
-            "id": f"{facts.status_url}#{facts.status_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(facts.status_index),
-            "statusListCredential": facts.status_url,
-        },
+        "credentialStatus": [
+            {
+                "id": f"{url}#{facts.status_index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": purpose,
+                "statusListIndex": str(facts.status_index),
+                "statusListCredential": url,
+            }
+            for purpose, url in facts.status_urls.items()
+        ],
     }

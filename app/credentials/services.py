@@ -2,8 +2,10 @@
 
 A credential is signed once, when its certificate is issued (or later by `flask certificates
 credentials`), and kept as signed. Its status is not in the credential but in the status list,
-made from the certificates table at each request, so revoking or reinstating a certificate
-changes what every verifier sees at once, and this site's verification page reads the same bits.
+made from the certificates table at each request, so revoking, suspending or lifting a
+suspension changes what every verifier sees at once, and this site's verification page reads the
+same bits. There are two lists, one per W3C status purpose: `revocation` (final) and `suspension`
+(reversible); every credential has an entry in each, at the same index.
 """
 
 from __future__ import annotations
@@ -33,12 +35,16 @@ from app.extensions import db
 from app.learning.models import Enrollment
 
 log = logging.getLogger(__name__)
-STATUS_PATH = "/credenciales/estado/revocacion"
+STATUS_PATHS = {
+    "revocation": "/credenciales/estado/revocacion",
+    "suspension": "/credenciales/estado/suspension",
+}
 INDEX_RETRIES = 5
 
 
-def status_list_url() -> str:
-    return keys.base_url() + STATUS_PATH
+def status_list_url(purpose: str) -> str:
+    """The stable address of the status list of PURPOSE ('revocation' or 'suspension')."""
+    return keys.base_url() + STATUS_PATHS[purpose]
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -86,7 +92,7 @@ def _facts(certificate: Certificate, key: keys.StoredKey, index: int, course) ->
         base_url=keys.base_url(),
         issuer=keys.issuer_did(key),
         verify_url=verify_url(certificate),
-        status_url=status_list_url(),
+        status_urls={purpose: status_list_url(purpose) for purpose in STATUS_PATHS},
         status_index=index,
         course=course,
         passed_quiz_ids=frozenset(passed),
@@ -162,12 +168,46 @@ def certificates_without_credential() -> list[Certificate]:
     )
 
 
-def issue_missing() -> int:
-    """Give every certificate without a credential its credential; how many were made."""
+def _our_entries(document: dict) -> list[dict]:
+    """DOCUMENT's credentialStatus entries that point to this site's status lists."""
+    entries = document.get("credentialStatus")
+    entries = entries if isinstance(entries, list) else [entries]
+    return [
+        entry
+        for entry in entries
+        if isinstance(entry, dict)
+        and entry.get("statusPurpose") in STATUS_PATHS
+        and entry.get("statusListCredential") == status_list_url(entry["statusPurpose"])
+    ]
+
+
+def status_purposes(document: dict) -> set[str]:
+    """The status purposes DOCUMENT has an entry for in this site's lists."""
+    return {entry["statusPurpose"] for entry in _our_entries(document)}
+
+
+def credentials_lacking_a_status() -> list[CertificateCredential]:
+    """Stored credentials without an entry in every status list (signed before the
+    suspension list existed)."""
+    return [
+        stored
+        for stored in db.session.scalars(
+            select(CertificateCredential).order_by(CertificateCredential.id)
+        )
+        if status_purposes(json.loads(stored.credential_json)) != set(STATUS_PATHS)
+    ]
+
+
+def _require_key() -> None:
     if keys.signing_key() is None:
         raise keys.KeyFileError(
             f"{keys.keys_path()}: no signing key; run `flask credentials create-key` first"
         )
+
+
+def issue_missing() -> int:
+    """Give every certificate without a credential its credential; how many were made."""
+    _require_key()
     made = 0
     for certificate in certificates_without_credential():
         if issue_credential(certificate) is not None:
@@ -175,8 +215,18 @@ def issue_missing() -> int:
     return made
 
 
+def complete_statuses() -> int:
+    """Sign again, at their index, the credentials lacking a status list entry; how many."""
+    _require_key()
+    lacking = credentials_lacking_a_status()
+    for stored in lacking:
+        resign(stored)
+    return len(lacking)
+
+
 def sign_demo_credentials(refresh: bool) -> int:
-    """Sign afresh (REFRESH: the demo moved its dates) and issue every missing credential.
+    """Sign afresh (REFRESH: the demo moved its dates, else only those lacking a status entry)
+    and issue every missing credential.
 
     Does nothing without a signing key (`make run` creates one before `flask demo`).
     """
@@ -185,6 +235,8 @@ def sign_demo_credentials(refresh: bool) -> int:
     if refresh:
         for stored in db.session.scalars(select(CertificateCredential)):
             resign(stored)
+    else:
+        complete_statuses()
     return issue_missing()
 
 
@@ -213,13 +265,15 @@ def connect() -> None:
 # --- status ------------------------------------------------------------------------------
 
 
-def revoked_indexes() -> set[int]:
-    """Status list indexes of revoked certificates' credentials."""
+def flagged_indexes(purpose: str) -> set[int]:
+    """Status list indexes whose bit is set in the list of PURPOSE: revoked certificates'
+    credentials for 'revocation', suspended ones' for 'suspension'."""
+    column = {"revocation": Certificate.revoked_at, "suspension": Certificate.suspended_at}
     return set(
         db.session.scalars(
             select(CertificateCredential.status_index)
             .join(Certificate, Certificate.id == CertificateCredential.certificate_id)
-            .where(Certificate.revoked_at.is_not(None))
+            .where(column[purpose].is_not(None))
         )
     )
 
@@ -229,16 +283,21 @@ def _list_length() -> int:
     return statuslist.list_length(highest or 0)
 
 
-def status_list_credential() -> dict | None:
-    """The signed revocation list served at STATUS_PATH, None without a signing key."""
+def encoded_list(purpose: str) -> str:
+    """The encodedList of the status list of PURPOSE, as it is now."""
+    return statuslist.encode(flagged_indexes(purpose), _list_length())
+
+
+def status_list_credential(purpose: str) -> dict | None:
+    """The signed status list of PURPOSE served at its STATUS_PATHS, None without a key."""
     key = keys.signing_key()
     if key is None:
         return None
     document = statuslist.status_list_credential(
-        status_list_url(),
+        status_list_url(purpose),
         keys.issuer_did(key),
-        "revocation",
-        statuslist.encode(revoked_indexes(), _list_length()),
+        purpose,
+        encoded_list(purpose),
         timestamp(),
     )
     return sign(document, key.secret, keys.verification_method(key), make_loader())
@@ -255,7 +314,7 @@ class CheckReport:
     undefined: list[str] = field(default_factory=list)
     signature: bool | None = None  # None: not checked (no key of ours to check it with)
     issuer_key: bool = False
-    status: str = "unknown"  # "valid", "revoked", "unknown"
+    status: str = "unknown"  # "valid", "suspended", "revoked", "unknown"
     certificate: Certificate | None = None
     document: dict | None = None
 
@@ -306,24 +365,28 @@ def check_credential(document) -> CheckReport:
 
 
 def _status_of(document: dict) -> tuple[str, Certificate | None]:
-    entries = document.get("credentialStatus")
-    entries = entries if isinstance(entries, list) else [entries]
-    for entry in entries:
-        if (
-            isinstance(entry, dict)
-            and entry.get("statusPurpose") == "revocation"
-            and entry.get("statusListCredential") == status_list_url()
-        ):
-            try:
-                index = int(entry.get("statusListIndex"))
-            except (TypeError, ValueError):
-                return "unknown", None
-            stored = db.session.scalar(
-                select(CertificateCredential).where(CertificateCredential.status_index == index)
-            )
-            if stored is None:
-                return "unknown", None
-            certificate = db.session.get(Certificate, stored.certificate_id)
-            bits = statuslist.decode(statuslist.encode(revoked_indexes(), _list_length()))
-            return ("revoked" if statuslist.bit_at(bits, index) else "valid"), certificate
-    return "unknown", None
+    """The status the lists give DOCUMENT's index, and its certificate.
+
+    Any entry of this site's lists finds the index (the same in both), and both lists are read:
+    a credential signed before the suspension list existed still shows a suspension here.
+    """
+    ours = _our_entries(document)
+    if not ours:
+        return "unknown", None
+    try:
+        indexes = {int(entry.get("statusListIndex")) for entry in ours}
+    except (TypeError, ValueError):
+        return "unknown", None
+    if len(indexes) != 1:
+        return "unknown", None
+    (index,) = indexes
+    stored = db.session.scalar(
+        select(CertificateCredential).where(CertificateCredential.status_index == index)
+    )
+    if stored is None:
+        return "unknown", None
+    certificate = db.session.get(Certificate, stored.certificate_id)
+    for purpose, state in (("revocation", "revoked"), ("suspension", "suspended")):
+        if statuslist.bit_at(statuslist.decode(encoded_list(purpose)), index):
+            return state, certificate
+    return "valid", certificate

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.certificates import services as certificates
 from app.certificates.models import Certificate
+from app.certificates.withdrawn import withdrawn_answer
 from app.credentials import bp, keys, services
 from app.credentials.forms import MAX_CREDENTIAL_BYTES, CheckCredentialForm
-from app.errors import NotFound
 from app.extensions import limiter
 from app.web.access import public
 
@@ -26,11 +25,11 @@ JSON_TYPE = "application/json"
 @bp.app_context_processor
 def credential_helpers():
     def credential_available(certificate: Certificate) -> bool:
-        return certificate.revoked_at is None and services.credential_of(certificate) is not None
+        return certificate.state == "valid" and services.credential_of(certificate) is not None
 
     def with_credential(certificates) -> set[int]:
         """Ids of CERTIFICATES whose credential can be downloaded (one query)."""
-        return services.downloadable_ids([c.id for c in certificates if c.revoked_at is None])
+        return services.downloadable_ids([c.id for c in certificates if c.state == "valid"])
 
     return {"credential_available": credential_available, "with_credential": with_credential}
 
@@ -53,21 +52,23 @@ def did_document():
     return response
 
 
-@bp.route(services.STATUS_PATH)
+@bp.route(services.STATUS_PATHS["revocation"], defaults={"purpose": "revocation"})
+@bp.route(services.STATUS_PATHS["suspension"], defaults={"purpose": "suspension"})
 @public
-def status_list():
-    document = services.status_list_credential()
+def status_list(purpose: str):
+    document = services.status_list_credential(purpose)
     if document is None:
         abort(404)
     response = Response(json.dumps(document, indent=2), mimetype=JSON_TYPE)
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.cache_control.max_age = 60  # a revocation reaches verifiers within a minute
+    response.cache_control.max_age = 60  # a change of status reaches verifiers within a minute
     return response
 
 
 def _download(certificate: Certificate):
-    if certificate.revoked_at is not None:
-        return _gone(certificate)
+    refused_download = withdrawn_answer(certificate, "credential")
+    if refused_download is not None:
+        return refused_download
     document = services.credential_document(certificate)
     if document is None:
         abort(404)
@@ -80,31 +81,9 @@ def _download(certificate: Certificate):
     return response
 
 
-def _gone(certificate: Certificate):
-    return (
-        render_template(
-            "errors/error.html",
-            code=410,
-            title=_("Este certificado fue revocado"),
-            explanation=_(
-                "Un certificado revocado ya no es válido, así que su credencial no se puede "
-                "descargar. Fue revocado el %(date)s. Motivo: %(reason)s",
-                date=format_date(certificate.revoked_at, "long"),
-                reason=certificate.revoked_reason or "",
-            ),
-            error_id=None,
-        ),
-        410,
-    )
-
-
 @bp.route("/certificados/<int:certificate_id>/credencial.json")
 def download(certificate_id: int):
-    try:
-        certificate = certificates.visible_certificate(current_user, certificate_id)
-    except NotFound:
-        abort(404)
-    return _download(certificate)
+    return _download(certificates.visible_certificate(current_user, certificate_id))
 
 
 @bp.route("/verificar/<code>/credencial.json")

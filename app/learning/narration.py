@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from app.content.model import Course, Lesson
-from app.content.narration import audio_type, trainer_recording
+from app.content.narration import audio_type, parse_narration_filename, trainer_recording
 from app.course_store import get_store
 from app.narration.services import (
     Download,
@@ -63,13 +63,15 @@ def lesson_audio(course: Course, lesson: Lesson, easy_read: bool) -> LessonAudio
 def narration_file(course: Course, filename: str):
     """The file and narration (Clip) that FILENAME ('01-slug.mp3', '01-slug.lf.mp3') names in
     COURSE's current version, or None."""
-    stem, dot, ext = filename.rpartition(".")
-    easy = stem.endswith(".lf")
-    lesson = course.lesson(stem[: -len(".lf")] if easy else stem)
-    if not dot or lesson is None or (easy and lesson.easy_read is None):
+    named = parse_narration_filename(filename)
+    if named is None:
+        return None
+    slug, easy, ext = named
+    lesson = course.lesson(slug)
+    if lesson is None or (easy and lesson.easy_read is None):
         return None
     clip = served_clip(lesson, easy)
-    if clip is None or clip.extension != "." + ext:
+    if clip is None or clip.extension != ext:
         return None
     path = clip_file(clip.sha256)
     return (path, clip) if path is not None else None

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.content.model import Course, Lesson
 from app.course_store import get_course
-from app.errors import DomainError
+from app.errors import DomainError, Throttled
 from app.events import lesson_completed
 from app.extensions import db
 from app.learning.models import Enrollment, LessonProgress
@@ -49,7 +49,7 @@ def get_enrollment(user: User, course_slug: str) -> Enrollment | None:
     )
 
 
-class TooManyKeyAttempts(DomainError):
+class TooManyKeyAttempts(Throttled):
     """Too many wrong enrolment keys from this account in the window (answered with 429)."""
 
 

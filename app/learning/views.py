@@ -23,7 +23,6 @@ from app.course_store import (
     get_store,
     lesson_or_404,
 )
-from app.errors import DomainError
 from app.learning import bp
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
@@ -31,9 +30,9 @@ from app.learning.narration import lesson_audio
 from app.learning.withdrawn import withdrawn_courses, withdrawn_page
 from app.preferences.current import current_preferences, easy_read_asked, reading_version
 from app.web.access import public
+from app.web.errors import form_errors, refuse_to
 from app.web.forms import ConfirmForm
 from app.web.page_shell import render_personal_page
-from app.web.unit_of_work import form_error, refused
 from app.web.visitor_cache import visitor_cacheable
 
 PERSONAL = "learning/_lesson_personal.html"  # the personal parts of a lesson page
@@ -47,10 +46,9 @@ def enroll(slug: str):
         flash(_("No pudimos inscribirte. Inténtalo otra vez."), "error")
         return redirect(url_for("catalog.course_detail", slug=slug))
     already = learning.get_enrollment(current_user, course.slug) is not None
-    try:
+    with form_errors(form) as sent:
         learning.enroll(current_user, course, key=form.key.data)
-    except DomainError as exc:
-        form_error(form, exc)
+    if not sent.ok:
         return (
             render_template(
                 "catalog/course_detail.html",
@@ -59,7 +57,7 @@ def enroll(slug: str):
                 progress=learning.course_progress(None, course),
                 form=form,
             ),
-            429 if isinstance(exc, learning.TooManyKeyAttempts) else 400,
+            sent.error.status,  # 429 after too many wrong keys
         )
     if not already:
         flash(_("Te inscribiste en «%(title)s».", title=course.title), "success")
@@ -129,6 +127,7 @@ def lesson(slug: str, lesson_slug: str):
 
 
 @bp.route("/cursos/<slug>/<lesson_slug>/completar", methods=["POST"])
+@refuse_to("learning.lesson")
 def complete_lesson(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
@@ -136,10 +135,7 @@ def complete_lesson(slug: str, lesson_slug: str):
     if not form.validate_on_submit():
         flash(_("No pudimos guardar tu avance. Inténtalo otra vez."), "error")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
-    try:
-        learning.complete_lesson(current_user, course, lesson)
-    except DomainError as exc:
-        return refused(exc, url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
+    learning.complete_lesson(current_user, course, lesson)
     enrollment = learning.get_enrollment(current_user, course.slug)
     progress = learning.course_progress(enrollment, course)
     if progress.completed:

@@ -28,7 +28,7 @@ from app.content.narration import (
     Reading,
     all_readings,
     course_readings,
-    narration_stem,
+    narration_filename,
     reading,
     synthesize,
 )
@@ -278,7 +278,7 @@ def served_clip(lesson: Lesson, easy_read: bool) -> Clip | None:
 
 
 def clip_filename(lesson: Lesson, easy_read: bool, clip: Clip) -> str:
-    return narration_stem(lesson, easy_read) + clip.extension
+    return narration_filename(lesson.slug, easy_read, clip.extension)
 
 
 # --- every lesson's audio in one .zip -----------------------------------------------------------
@@ -313,18 +313,19 @@ def reading_download(course: Course, easy: bool, media_size) -> Download | None:
     clips = made_clips()
     entries = []
     for r in course_readings(course, easy, voice(), words_per_minute()):
-        stem = narration_stem(r.lesson, r.easy_read) if easy else r.lesson.slug
         if r.recording is not None:
             size = media_size(r.recording.src)
             if size is None:
                 return None
             ext = os.path.splitext(r.recording.src)[1].lower()
-            entries.append(Entry(stem + ext, size, media=r.recording.src))
+            name = narration_filename(r.lesson.slug, r.easy_read, ext)
+            entries.append(Entry(name, size, media=r.recording.src))
         elif r.key:
             clip = clips.get(r.key)
             if clip is None:
                 return None
-            entries.append(Entry(stem + clip.extension, clip.size, sha256=clip.sha256))
+            name = narration_filename(r.lesson.slug, r.easy_read, clip.extension)
+            entries.append(Entry(name, clip.size, sha256=clip.sha256))
     return Download(tuple(entries)) if entries else None
 
 

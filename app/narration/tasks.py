@@ -5,6 +5,9 @@ pending row per text not narrated yet) and enqueues one `narrate_clip` per text 
 second publish of the same text enqueues nothing. `narrate_clip` is keyed by the text's hash and
 voice; run twice, it makes the audio once. A failed clip is retried (Huey's RetryTask) until
 NARRATION_ATTEMPTS attempts, then marked failed (the workshop names it) and logged.
+
+Both run before the books (`app.jobs.NARRATION_PRIORITY`): a lesson's audio takes seconds, a
+course's books minutes, and the pages offer the audio as soon as it is made.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from app.content.narration import Reading, all_readings
 from app.course_store import get_course_version
 from app.events import version_published
 from app.extensions import db
-from app.jobs import app_context, huey
+from app.jobs import NARRATION_PRIORITY, app_context, huey
 from app.narration import services
 from app.revisions.models import CourseRevision
 
@@ -35,7 +38,7 @@ def on_version_published(sender=None, *, course_slug: str, revision_id: int, **_
         narrate_version(course_slug, revision_id)
 
 
-@huey.task()
+@huey.task(priority=NARRATION_PRIORITY)
 def narrate_version(course_slug: str, revision_id: int) -> int:
     """Plan and enqueue the narration of every lesson of a published revision; how many."""
     with app_context():
@@ -60,7 +63,7 @@ def enqueue_readings(readings: list[Reading], *, retry_failed: bool = False) -> 
     return len(todo)
 
 
-@huey.task()
+@huey.task(priority=NARRATION_PRIORITY)
 def narrate_clip(key: str, text: str, voice: str, wpm: int) -> bool:
     """Make narration KEY of TEXT (nothing if it is made); retried, then reported."""
     with app_context():

@@ -102,6 +102,7 @@ def personal_data(user: User) -> dict:
                 "hours": c.hours,
                 "completed_on": _iso(c.completed_on),
                 "revoked_at": _iso(c.revoked_at),
+                "suspended_at": _iso(c.suspended_at),
             }
             for c in certificates
         ],

@@ -12,14 +12,13 @@ from flask_login import current_user
 
 from app.content.grading import read_posted_answers
 from app.course_store import course_or_404, get_course_version, get_store
-from app.errors import DomainError, NotFound
 from app.learning import services as learning
 from app.preferences.current import easy_read_asked, reading_version
 from app.quizzes import bp
 from app.quizzes import services as quizzes
 from app.quizzes.services import AnswerOutcome
+from app.web.errors import refuse_to
 from app.web.forms import ConfirmForm
-from app.web.unit_of_work import refused
 
 PAGE_SIZE = 5
 log = logging.getLogger("aula.quizzes")
@@ -75,10 +74,7 @@ def _quiz_or_404(course, quiz_id: str):
 
 
 def _own_attempt_or_404(attempt_id: int):
-    try:
-        return quizzes.get_own_attempt(current_user, attempt_id)
-    except NotFound:
-        abort(404)
+    return quizzes.get_own_attempt(current_user, attempt_id)  # NotFound: the 404 page
 
 
 def _attempt_context(attempt):
@@ -119,6 +115,7 @@ def overview(slug: str, quiz_id: str):
 
 
 @bp.route("/cursos/<slug>/pruebas/<quiz_id>/intentos", methods=["POST"])
+@refuse_to("quizzes.overview")
 def start(slug: str, quiz_id: str):
     course = course_or_404(slug)
     quiz = _quiz_or_404(course, quiz_id)
@@ -126,11 +123,8 @@ def start(slug: str, quiz_id: str):
     if not form.validate_on_submit():
         flash(_("No pudimos empezar la prueba. Inténtalo otra vez."), "error")
         return redirect(url_for("quizzes.overview", slug=slug, quiz_id=quiz_id, **_version()))
-    try:
-        enrollment = quizzes.enrollment_for_quiz(current_user, course)
-        attempt = quizzes.start_attempt(current_user, enrollment, course, quiz)
-    except DomainError as exc:
-        return refused(exc, url_for("quizzes.overview", slug=slug, quiz_id=quiz_id, **_version()))
+    enrollment = quizzes.enrollment_for_quiz(current_user, course)
+    attempt = quizzes.start_attempt(current_user, enrollment, course, quiz)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_version()))
 
 

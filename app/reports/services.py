@@ -89,6 +89,7 @@ def _certificate_join():
         Certificate.user_id == Enrollment.user_id,
         Certificate.course_slug == Enrollment.course_slug,
         Certificate.revoked_at.is_(None),
+        Certificate.suspended_at.is_(None),  # a suspended certificate counts as not held
     )
 
 

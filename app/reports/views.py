@@ -9,7 +9,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.course_store import get_store
-from app.errors import NotFound
 from app.orgs import services as orgs
 from app.reports import bp, charts, exports
 from app.reports import services as reports
@@ -173,10 +172,7 @@ def export_xlsx():
 @roles_required("coordinator", "admin")
 def participant(user_id: int):
     user = current_user._get_current_object()
-    try:
-        person = orgs.participant_for(user, user_id)
-    except NotFound:
-        abort(404)
+    person = orgs.participant_for(user, user_id)
     return render_template(
         "reports/participant.html",
         person=person,

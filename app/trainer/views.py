@@ -1,19 +1,15 @@
-"""Trainer workspace: their groups, members, enrolment, progress, import and course preview."""
+"""Trainer workspace: their groups, members, enrolment, progress, import, the course list."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
-from app.content import check_paths
-from app.content.problems import sort_problems
+from app.accounts.models import STAFF
 from app.course_store import get_store
-from app.errors import DomainError, NotFound
 from app.orgs import imports
 from app.orgs import services as orgs
 from app.orgs.models import GROUP_KIND_LABELS
@@ -28,10 +24,8 @@ from app.trainer.forms import (
     ParticipantForm,
 )
 from app.web.access import roles_required
+from app.web.errors import form_errors, refuse_to
 from app.web.forms import ConfirmForm
-from app.web.unit_of_work import form_error, refused
-
-STAFF = ("trainer", "admin")
 
 
 def _me():
@@ -39,17 +33,11 @@ def _me():
 
 
 def _group_or_404(group_id: int):
-    try:
-        return orgs.group_for(_me(), group_id)
-    except NotFound:
-        abort(404)
+    return orgs.group_for(_me(), group_id)  # NotFound: the 404 page
 
 
 def _participant_or_404(user_id: int):
-    try:
-        return orgs.participant_for(_me(), user_id)
-    except NotFound:
-        abort(404)
+    return orgs.participant_for(_me(), user_id)  # NotFound: the 404 page
 
 
 def kind_names() -> dict:
@@ -108,7 +96,7 @@ def create_participant(group_id: int):
     group = _group_or_404(group_id)
     form = ParticipantForm(prefix="nuevo")
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             user, one_time = orgs.create_participant(
                 _me(),
                 group,
@@ -116,9 +104,7 @@ def create_participant(group_id: int):
                 email=form.email.data,
                 rut=form.rut.data,
             )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             return render_template(
                 "trainer/credentials.html",
                 credentials=[(user.full_name, user.username, one_time, group.name)],
@@ -133,11 +119,9 @@ def add_member(group_id: int):
     group = _group_or_404(group_id)
     form = AddMemberForm(prefix="sumar")
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             user = orgs.add_existing_member(_me(), group, form.username.data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(_("%(name)s ahora es parte del grupo.", name=user.full_name), "success")
             return redirect(url_for("trainer.group", group_id=group.id))
     return _group_page(group, member_form=form, status=400)
@@ -150,10 +134,7 @@ def remove_member(group_id: int, user_id: int):
     person = _participant_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        orgs.remove_member(_me(), group, person)
-    except NotFound:
-        abort(404)
+    orgs.remove_member(_me(), group, person)  # NotFound: the 404 page
     flash(_("%(name)s ya no es parte del grupo.", name=person.full_name), "success")
     return redirect(url_for("trainer.group", group_id=group.id))
 
@@ -180,11 +161,9 @@ def enroll_group(group_id: int):
     form.course.choices = _published_choices()
     if form.validate_on_submit():
         course = get_store().get(form.course.data)
-        try:
+        with form_errors(form) as sent:
             new, existing = orgs.enroll_group(_me(), group, course)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             flash(
                 _(
                     "Inscripción lista en «%(title)s»: %(new)s personas nuevas, %(old)s ya "
@@ -242,11 +221,9 @@ def import_upload():
     form = ImportForm()
     me = _me()
     if form.validate_on_submit():
-        try:
+        with form_errors(form) as sent:
             rows = imports.parse_csv(form.file.data.read())
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
+        if sent.ok:
             plan = imports.plan_import(me, rows, orgs.visible_groups(me), get_store().published())
             confirm = ConfirmImportForm(token=imports.sign_rows(me, rows))
             return render_template(
@@ -258,19 +235,17 @@ def import_upload():
 
 
 @bp.route("/importar/confirmar", methods=["POST"])
+@refuse_to("trainer.import_upload")
 @roles_required(*STAFF)
 def import_confirm():
     me = _me()
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        token, rows = imports.unsign(me, form.token.data)
-        result = imports.run_import(
-            me, rows, orgs.visible_groups(me), get_store().published(), token=token
-        )
-    except DomainError as exc:
-        return refused(exc, url_for("trainer.import_upload"))
+    token, rows = imports.unsign(me, form.token.data)
+    result = imports.run_import(
+        me, rows, orgs.visible_groups(me), get_store().published(), token=token
+    )
     flash(
         _(
             "Importación lista: %(new)s cuentas nuevas, %(old)s personas que ya tenían cuenta, "
@@ -298,41 +273,15 @@ def courses():
     return render_template("trainer/courses.html", courses=get_store().all())
 
 
-def _course_any_or_404(slug: str):
-    course = get_store().get(slug)
-    if course is None:
-        abort(404)
-    return course
-
-
-def _lint(course):
-    """The checker's problems of COURSE's folder (a course made in the workshop has none: its
-    problems are on its workshop page)."""
-    folder = Path(current_app.config["COURSES_DIR"]) / course.slug
-    return sort_problems(check_paths([folder])) if (folder / "course.md").is_file() else []
-
-
+# The preview of a course is the workshop's (app.authoring.previews): these addresses, from
+# before there was one preview, lead there for good (links and bookmarks keep working).
 @bp.route("/cursos/<slug>/")
 @roles_required(*STAFF)
 def course_preview(slug: str):
-    course = _course_any_or_404(slug)
-    return render_template("trainer/course_preview.html", course=course, problems=_lint(course))
+    return redirect(url_for("authoring.preview", slug=slug), 301)
 
 
 @bp.route("/cursos/<slug>/<lesson_slug>")
 @roles_required(*STAFF)
 def lesson_preview(slug: str, lesson_slug: str):
-    course = _course_any_or_404(slug)
-    lesson = course.lesson(lesson_slug)
-    if lesson is None:
-        abort(404)
-    problems = [p for p in _lint(course) if lesson.path and p.path.endswith(Path(lesson.path).name)]
-    index = lesson.number - 1
-    return render_template(
-        "trainer/lesson_preview.html",
-        course=course,
-        lesson=lesson,
-        problems=problems,
-        previous=course.lessons[index - 1] if index > 0 else None,
-        following=course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
-    )
+    return redirect(url_for("authoring.preview_lesson", slug=slug, lesson_slug=lesson_slug), 301)

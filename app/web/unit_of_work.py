@@ -51,15 +51,15 @@ def form_error(form, exc: DomainError) -> None:
     _roll_back()
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
-        field.errors = [*field.errors, exc.message]
+        field.errors = [*field.errors, exc.sentence]
     else:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(exc.sentence)
 
 
 def refused(exc: DomainError, url: str):
     """Roll back, flash the service's message and go back to URL (one-button POSTs)."""
     _roll_back()
-    flash(exc.message, "error")
+    flash(exc.sentence, "error")
     return redirect(url)
 
 

@@ -6,6 +6,7 @@ import wave
 
 import pytest
 
+from app.books import speech
 from app.books.speech import MIN_CLIP_FRAMES, Speaker, decoded_seconds, voice_for
 from app.books.xhtml import Sentence
 from app.content.narration import synthesize_wav
@@ -50,3 +51,35 @@ def test_passages_in_other_languages_get_their_voice():
     assert voice_for("en", "es-419") == "en-us"
     assert voice_for("es-CL", "es-419") == "es-419"
     assert voice_for("arn", "es-419") == "es-419"  # no espeak-ng voice: the book's
+
+
+def test_a_speaker_that_reuses_speaks_each_sentence_once_with_the_same_clips(tmp_path, monkeypatch):
+    spoken = []
+    real = speech.synthesize_wav
+
+    def counting(text, out, **kw):
+        spoken.append(text)
+        real(text, out, **kw)
+
+    monkeypatch.setattr(speech, "synthesize_wav", counting)
+    shared = Sentence("frase-1", "Cada persona tiene un voto.", "es-CL")
+    full = [shared, Sentence("frase-2", "La empresa es de las personas.", "es-CL")]
+    easy = [shared, Sentence("frase-2", "La empresa es de todos.", "es-CL")]
+    fresh = Speaker(tmp_path / "fresh")
+    (tmp_path / "fresh").mkdir()
+    expected = [fresh.narrate(full, "a").clips, fresh.narrate(easy, "b").clips]
+    assert len(spoken) == 4  # without reuse: every sentence of every document
+    assert list((tmp_path / "fresh").iterdir()) == []
+
+    spoken.clear()
+    (tmp_path / "reuse").mkdir()
+    reusing = Speaker(tmp_path / "reuse", reuse_bytes=10_000_000)
+    assert [reusing.narrate(full, "a").clips, reusing.narrate(easy, "b").clips] == expected
+    assert spoken == [s.text for s in full] + ["La empresa es de todos."]
+
+    spoken.clear()
+    (tmp_path / "small").mkdir()
+    small = Speaker(tmp_path / "small", reuse_bytes=1)  # nothing fits: nothing kept
+    assert [small.narrate(full, "a").clips, small.narrate(easy, "b").clips] == expected
+    assert len(spoken) == 4
+    assert list((tmp_path / "small").iterdir()) == []

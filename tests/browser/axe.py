@@ -42,10 +42,8 @@ def check_page(page, url: str, expected_status: int | None = None) -> None:
         assert response.status == expected_status, f"{url} answered {response.status}"
     else:
         assert response.status < 400 or url == "/no-existe", f"{url} answered {response.status}"
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        results = axe.run(page, options=options)
-        violations = results.response["violations"]
-        assert not violations, f"{url}:\n{describe(violations)}"
+    failures = axe_failures(page, url)
+    assert not failures, "\n".join(failures)
     assert not reports, f"{url}: CSP violations: {reports}"
 
 
@@ -53,18 +51,31 @@ NARROW = {"width": 320, "height": 640}
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
-def axe_and_reflow(page, label: str) -> list[str]:
-    """axe's violations (both rule sets) and sideways scrolling at 320 px of the page as it is
-    now, each named by LABEL (empty: none); the viewport is put back afterwards."""
+def axe_failures(page, label: str) -> list[str]:
+    """axe's violations (both rule sets) of the page as it is now, named by LABEL (empty:
+    none)."""
     failures = []
     for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
         violations = axe.run(page, options=options).response["violations"]
         if violations:
             failures.append(f"{label}:\n{describe(violations)}")
+    return failures
+
+
+def reflow_failures(page, label: str) -> list[str]:
+    """Sideways scrolling of the page at 320 px, named by LABEL (empty: none); the viewport
+    is put back afterwards."""
     size = page.viewport_size
     page.set_viewport_size(NARROW)
+    failures = []
     if not page.evaluate(NO_HORIZONTAL_SCROLL):
         width = page.evaluate("document.documentElement.scrollWidth")
         failures.append(f"{label}: scrolls sideways at 320 px ({width}px wide)")
     page.set_viewport_size(size)
     return failures
+
+
+def axe_and_reflow(page, label: str) -> list[str]:
+    """axe's violations (both rule sets) and sideways scrolling at 320 px of the page as it is
+    now, each named by LABEL (empty: none); the viewport is put back afterwards."""
+    return axe_failures(page, label) + reflow_failures(page, label)

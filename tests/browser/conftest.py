@@ -58,7 +58,8 @@ def browser_app(make_app):
     The visitor page cache is on, as in production: every visitor page the suite checks (axe,
     keyboard, preferences) may come from it.
     """
-    application = make_app(PAGE_CACHE_SECONDS=60)
+    # A live server shows pages, not tracebacks: the 500 page is one of the pages checked.
+    application = make_app(PAGE_CACHE_SECONDS=60, PROPAGATE_EXCEPTIONS=False)
 
     @application.route("/_pruebas/error")
     def _boom():

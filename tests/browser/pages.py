@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tests.helpers import NEW_COURSE_FORM
 from tests.worlds import COURSE, LESSON, QUIZ, Scenario
 
 ANON = "anonymous"
@@ -130,18 +131,6 @@ PAGES: list[Page] = [
     ),
     Page("trainer.import_upload", lambda s: "/formacion/importar", ("trainer", "admin")),
     Page("trainer.courses", lambda s: "/formacion/cursos", ("trainer", "admin")),
-    Page("trainer.course_preview", lambda s: f"/formacion/cursos/{COURSE}/", ("trainer", "admin")),
-    Page(
-        "trainer.lesson_preview",
-        lambda s: f"/formacion/cursos/{COURSE}/{LESSON}",
-        ("trainer", "admin"),
-    ),
-    Page(
-        "trainer.lesson_preview",
-        lambda s: f"/formacion/cursos/{COURSE}/03-prueba-final",
-        ("trainer",),
-        name="trainer.lesson_preview (quiz file)",
-    ),
     Page("reports.summary", lambda s: "/coordinacion/", ("coordinator", "admin")),
     Page("reports.records", lambda s: "/coordinacion/registros", ("coordinator", "admin")),
     Page(
@@ -192,6 +181,12 @@ PAGES += [
         ("trainer",),
         name="authoring.preview_lesson (easy read)",
     ),
+    Page(
+        "authoring.preview_lesson",
+        lambda s: f"{WORKSHOP}/vista-previa/03-prueba-final",
+        ("trainer",),
+        name="authoring.preview_lesson (quiz file)",
+    ),
     Page("authoring.preview_quiz", lambda s: f"{WORKSHOP}/vista-previa/pruebas/{QUIZ}", STAFF),
     Page("authoring.publish", lambda s: f"{WORKSHOP}/publicar", STAFF),
     Page("authoring.history", lambda s: f"{WORKSHOP}/historial", STAFF),
@@ -235,6 +230,8 @@ EXCLUDED: dict[str, str] = {
     "credentials.status_list": "the status list credential, JSON (tests/credentials)",
     "authoring.download_zip": "course draft as .zip (round trip in tests/web/test_workshop_files)",
     "authoring.download_version_zip": "a course version as .zip (tests/web/test_workshop_files)",
+    "trainer.course_preview": "old address of a course's preview: redirects (test_trainer.py)",
+    "trainer.lesson_preview": "old address of a lesson's preview: redirects (test_trainer.py)",
     "authoring.saved_revision_action": "old .zip address of a version: redirects (web tests)",
     "authoring.discard": "needs a draft over a published version (test_workshop_publish_browser)",
     "privacy.my_data_json": "personal data download (JSON, checked in tests/web)",
@@ -259,3 +256,19 @@ def logged_in_client(app, username: str, password: str):
     response = client.post("/ingresar", data={"login": username, "password": password})
     assert response.status_code == 302, "could not log in"
     return client
+
+
+def new_workshop_course(client, title: str, *, hours: str = "2") -> str:
+    """Create a draft course called TITLE in the workshop as CLIENT's trainer: its slug."""
+    response = client.post(
+        "/formacion/taller/nuevo",
+        data={
+            **NEW_COURSE_FORM,
+            "title": title,
+            "summary": "Un curso de prueba del taller.",
+            "hours": hours,
+            "authors": "Equipo REFICOOP",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]

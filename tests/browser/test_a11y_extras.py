@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.axe import check_page
+from tests.browser.axe import NO_HORIZONTAL_SCROLL, check_page
 from tests.browser.pages import PAGES, log_in
 from tests.worlds import COURSE, LESSON, QUIZ
 
@@ -122,9 +122,6 @@ def _contexts_for_reflow(browser, base_url, scenario, **options):
             page.close()
         contexts[role] = context
     return contexts
-
-
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,9 @@ from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from app.revisions import services as revisions
 from app.revisions.models import CourseEditor, CourseReview
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
+from tests.browser.axe import NARROW, axe_failures, check_page, reflow_failures
 from tests.browser.keyboard import active, tab_to, text_is
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, logged_in_client, new_workshop_course
 from tests.worlds import COURSE, QUIZ, WORKSHOP_LESSON, add_person
 from tests.worlds import LESSON as FIXTURE_LESSON
 
@@ -39,8 +39,6 @@ FIRST_TEXT = "Pedir ayuda es parte del trabajo en equipo."
 SECOND_TEXT = "Pedir ayuda es parte esencial del trabajo en equipo."
 WITHIN = 3.0  # seconds for a publish to reach another worker
 WIDE = {"width": 1280, "height": 800}
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -75,31 +73,6 @@ def visitor(browser, other_worker):
     context.close()
 
 
-def _client(browser_app, username: str, password: str):
-    """A test client of the browser app, logged in through the real form (CSRF is off)."""
-    client = browser_app.test_client()
-    response = client.post("/ingresar", data={"login": username, "password": password})
-    assert response.status_code == 302, "could not log in"
-    return client
-
-
-def _new_course(client, title: str) -> str:
-    response = client.post(
-        f"{TALLER}/nuevo",
-        data={
-            "title": title,
-            "summary": "Un curso de prueba del taller.",
-            "audience": "Grupos preasociativos",
-            "hours": "2",
-            "level": "inicial",
-            "licence": "CC BY-SA 4.0",
-            "authors": "Equipo REFICOOP",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
-
-
 def _add_lesson(client, slug: str, title: str = "Pedir ayuda") -> str:
     response = client.post(f"{TALLER}/{slug}/lecciones", data={"title": title})
     assert response.status_code == 302
@@ -127,7 +100,7 @@ def _approve(browser_app, scenario, slug: str) -> None:
             )
         )
     assert review_id is not None, f"nothing of {slug} waits for approval"
-    admin = _client(browser_app, scenario.users["admin"].username, scenario.password)
+    admin = logged_in_client(browser_app, scenario.users["admin"].username, scenario.password)
     response = admin.post(f"/admin/cursos/aprobaciones/{review_id}/aprobar")
     assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -364,8 +337,8 @@ def test_a_stale_save_shows_both_texts_and_loses_nothing(
     with browser_app.app_context():
         add_person("colega-taller", "trainer", full_name="Colega del taller")
         db.session.commit()
-    owner = _client(browser_app, trainer.username, scenario.password)
-    slug = _new_course(owner, "Conflictos de edición")
+    owner = logged_in_client(browser_app, trainer.username, scenario.password)
+    slug = new_workshop_course(owner, "Conflictos de edición")
     path = _add_lesson(owner, slug)
     _save(owner, slug, path, LESSON)
 
@@ -405,9 +378,8 @@ def test_a_stale_save_shows_both_texts_and_loses_nothing(
         )
         assert second.input_value("#texto-otra") == mine  # what the first person saved
         assert second.input_value("#texto") == theirs  # the second person's text, kept
-        for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-            violations = axe.run(second, options=options).response["violations"]
-            assert not violations, f"conflict page:\n{describe(violations)}"
+        failures = axe_failures(second, "conflict page")
+        assert not failures, "\n".join(failures)
 
         # The first person's text is what is saved.
         first.goto(edit_url)
@@ -430,8 +402,8 @@ def workshop(browser_app, scenario):
     - `broken`: a lesson with an error in its header (never published);
     and the trainer also edits the fixture course (which has quizzes)."""
     trainer = scenario.users["trainer"]
-    client = _client(browser_app, trainer.username, scenario.password)
-    ready = _new_course(client, "Curso para revisar")
+    client = logged_in_client(browser_app, trainer.username, scenario.password)
+    ready = new_workshop_course(client, "Curso para revisar")
     path = _add_lesson(client, ready)
     _save(client, ready, path, LESSON)
     _publish(client, ready, "Primera versión")
@@ -439,7 +411,7 @@ def workshop(browser_app, scenario):
     _save(client, ready, path, SECOND)
     _publish(client, ready, "Segunda versión")
     _save(client, ready, path, LESSON.replace("en equipo.", "en equipo y en comunidad."))
-    broken = _new_course(client, "Curso con errores")
+    broken = new_workshop_course(client, "Curso con errores")
     broken_path = _add_lesson(client, broken)
     _save(client, broken, broken_path, BROKEN)
     with browser_app.app_context():
@@ -480,15 +452,6 @@ def _urls(w: dict) -> list[str]:
     ]
 
 
-def _axe_here(page, label: str) -> list[str]:
-    found = []
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            found.append(f"{label}:\n{describe(violations)}")
-    return found
-
-
 def _check(page, url: str) -> list[str]:
     try:
         check_page(page, url)
@@ -523,31 +486,31 @@ def test_every_workshop_page_has_no_axe_violations(role_contexts, workshop, role
         page.goto(f"{TALLER}/nuevo")
         _submit(page, "Crear el curso", 400)
         assert page.locator(".error-summary").count() == 1
-        failures += _axe_here(page, "new course form with errors")
+        failures += axe_failures(page, "new course form with errors")
 
         page.goto(f"{TALLER}/subir")
         _submit(page, "Subir el curso", 400)
-        failures += _axe_here(page, "zip upload with an error")
+        failures += axe_failures(page, "zip upload with an error")
 
         page.goto(f"{ready}/")
         _submit(page, "Subir el archivo", 400)
         assert page.locator(".error-summary").count() == 1
-        failures += _axe_here(page, "media upload with an error")
+        failures += axe_failures(page, "media upload with an error")
 
         page.goto(f"{ready}/lecciones/{LESSON_STEM}/nombre")
         page.fill("#name", "")
         _submit(page, "Cambiar el nombre", 400)
-        failures += _axe_here(page, "rename with an error")
+        failures += axe_failures(page, "rename with an error")
 
         page.goto(f"{ready}/publicar")
         _submit(page, "Publicar", 400)
-        failures += _axe_here(page, "publish without a note")
+        failures += axe_failures(page, "publish without a note")
 
         if role == "admin":
             page.goto(f"{ready}/editores")
             page.fill("#username", "nadie-con-este-nombre")
             _submit(page, "Sumar al equipo", 400)
-            failures += _axe_here(page, "editors with an error")
+            failures += axe_failures(page, "editors with an error")
 
         # The quiz preview, answered: graded, nothing recorded.
         page.goto(f"{TALLER}/{COURSE}/vista-previa/pruebas/{QUIZ}")
@@ -556,7 +519,7 @@ def test_every_workshop_page_has_no_axe_violations(role_contexts, workshop, role
                 radio.check()
         _submit(page, "Corregir", 200)
         assert page.locator("#resumen").count() == 1
-        failures += _axe_here(page, "quiz preview, answered")
+        failures += axe_failures(page, "quiz preview, answered")
     finally:
         page.close()
     assert not failures, "\n".join(failures)
@@ -573,9 +536,7 @@ def test_the_edit_and_publish_pages_reflow_at_320_px(role_contexts, workshop):
         ):
             page.set_viewport_size(NARROW)
             page.goto(url)
-            if not page.evaluate(NO_HORIZONTAL_SCROLL):
-                width = page.evaluate("document.documentElement.scrollWidth")
-                failures.append(f"{url}: scrolls sideways at 320 px ({width}px wide)")
+            failures += reflow_failures(page, url)
     finally:
         page.close()
     assert not failures, "\n".join(failures)

@@ -1,4 +1,5 @@
-"""Certificate pages in a real browser: the not-found answer, error forms, print and reflow."""
+"""Certificate pages in a real browser: the not-found answer, error forms, suspension, print and
+reflow."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, check_page, describe
+from tests.browser.axe import (
+    BEST_PRACTICE_OPTIONS,
+    WCAG_OPTIONS,
+    axe,
+    axe_and_reflow,
+    check_page,
+    describe,
+)
 
 
 def test_not_found_verification_has_no_axe_violations(role_contexts):
@@ -55,6 +63,53 @@ def test_revoke_form_with_errors_has_no_axe_violations(role_contexts, scenario):
             assert not violations, describe(violations)
     finally:
         page.close()
+
+
+def _send_with_keyboard(page, button: str, reason: str | None, prefix: str) -> None:
+    """Fill the reason, tick the confirmation and press BUTTON, all from the keyboard."""
+    if reason is not None:
+        page.focus(f"#{prefix}-reason")
+        page.keyboard.type(reason)
+        page.focus(f"#{prefix}-confirm")
+        page.keyboard.press("Space")
+    page.focus(f"button[type=submit]:has-text('{button}')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_suspending_and_lifting_by_keyboard_every_state_passes_axe_at_320px(
+    role_contexts, scenario
+):
+    """Suspend, see it on the public page, lift: errors, states and pages are axe-clean and
+    reflow at 320 px. The certificate is valid again at the end (the scenario is shared)."""
+    manage = f"/admin/certificados/{scenario.ids['certificate']}"
+    verify = f"/verificar/{scenario.ids['certificate_code']}"
+    page = role_contexts["admin"].new_page()
+    visitor = role_contexts["anonymous"].new_page()
+    failures: list[str] = []
+    try:
+        page.goto(manage)
+        _send_with_keyboard(page, "Suspender el certificado", None, "suspend")
+        assert page.locator(".error-summary a[href='#suspend-reason']").count() == 1
+        failures += axe_and_reflow(page, "suspension form with errors")
+        _send_with_keyboard(page, "Suspender el certificado", "Asistencia en revisión.", "suspend")
+        assert page.locator(".status-suspended").count() == 1
+        failures += axe_and_reflow(page, "manage (suspended)")
+        visitor.goto(verify)
+        assert visitor.locator("h2:has-text('Certificado suspendido')").count() == 1
+        assert visitor.locator("text=Asistencia en revisión.").count() == 1
+        failures += axe_and_reflow(visitor, "verify (suspended)")
+        _send_with_keyboard(page, "Levantar la suspensión", None, "lift")
+        assert page.locator(".error-summary a[href='#lift-reason']").count() == 1
+        failures += axe_and_reflow(page, "lift form with errors")
+        _send_with_keyboard(page, "Levantar la suspensión", "Asistencia confirmada.", "lift")
+        assert page.locator(".status-done").count() == 1
+        visitor.goto(verify)
+        assert visitor.locator("h2:has-text('Certificado válido')").count() == 1
+    finally:
+        page.close()
+        visitor.close()
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])

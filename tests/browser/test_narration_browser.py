@@ -16,12 +16,10 @@ from app.narration import services as narration
 from app.narration.models import LessonNarration
 from app.revisions import services as revisions
 from app.revisions.models import CourseBlob
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import axe_and_reflow
 from tests.helpers import FIXTURE_COURSES
 
 COURSE = "curso-prueba"
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 AUDIO = b"ID3" + bytes(2048)
 
 
@@ -66,14 +64,11 @@ def narrated(browser_app, scenario):
 
 
 def _checked(page, url: str) -> None:
+    """URL answers 200 and passes axe and the 320 px reflow (tests/browser/axe.py)."""
     response = page.goto(url)
     assert response is not None and response.status == 200, url
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        assert not violations, f"{url}:\n{describe(violations)}"
-    page.set_viewport_size(NARROW)
-    assert page.evaluate(NO_HORIZONTAL_SCROLL), f"{url} scrolls sideways at 320 px"
-    page.set_viewport_size({"width": 1280, "height": 900})
+    failures = axe_and_reflow(page, url)
+    assert not failures, "\n".join(failures)
 
 
 def test_workshop_progress_and_failures_pass_axe_and_reflow(role_contexts, narrated):

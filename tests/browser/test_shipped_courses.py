@@ -14,11 +14,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from app.course_store import get_store
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, describe
+from tests.browser.axe import axe_and_reflow
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ROOT / "courses"
@@ -28,10 +27,6 @@ SLUGS = sorted(
     if p.is_dir() and not p.name.startswith((".", "_")) and (p / "course.md").is_file()
 )
 WIDE = {"width": 1280, "height": 800}
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
-
-axe = Axe()
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +69,11 @@ def course_urls(course) -> list[str]:
 
 def check(page, url: str) -> list[str]:
     """Axe violations and sideways scrolling at 320 px on URL, as report lines."""
-    found = []
     page.set_viewport_size(WIDE)
     response = page.goto(url)
     if response is None or response.status >= 400:
         return [f"{url}: answered {response.status if response else 'nothing'}"]
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            found.append(f"{url}:\n{describe(violations)}")
-    page.set_viewport_size(NARROW)
-    if not page.evaluate(NO_HORIZONTAL_SCROLL):
-        width = page.evaluate("document.documentElement.scrollWidth")
-        found.append(f"{url}: scrolls sideways at 320 px ({width}px wide)")
-    return found
+    return axe_and_reflow(page, url)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.revisions.models import CourseReview
 from tests.browser.axe import axe_and_reflow
 from tests.browser.keyboard import id_is, tab_to
-from tests.browser.pages import log_in, logged_in_client
+from tests.browser.pages import log_in, logged_in_client, new_workshop_course
 from tests.worlds import WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
@@ -38,20 +38,7 @@ EASY = (
 def _course(browser_app, scenario, title: str):
     """A course of the scenario's trainer with one lesson and no easy-read version yet."""
     client = logged_in_client(browser_app, scenario.users["trainer"].username, scenario.password)
-    response = client.post(
-        f"{TALLER}/nuevo",
-        data={
-            "title": title,
-            "summary": "Un curso de prueba del taller.",
-            "audience": "Grupos preasociativos",
-            "hours": "2",
-            "level": "inicial",
-            "licence": "CC BY-SA 4.0",
-            "authors": "Equipo REFICOOP",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    slug = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    slug = new_workshop_course(client, title)
     client.post(f"{TALLER}/{slug}/lecciones", data={"title": "Pedir ayuda"})
     html = client.get(f"{TALLER}/{slug}/archivo/{STEM}.md").get_data(as_text=True)
     base = re.search(r'name="base" type="hidden" value="(\d+)"', html).group(1)

@@ -18,13 +18,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.authoring import services as authoring
-from tests.browser.axe import BEST_PRACTICE_OPTIONS, WCAG_OPTIONS, axe, describe
+from tests.browser.axe import NARROW, axe_and_reflow
 from tests.browser.keyboard import id_is, tab_to, text_is
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, new_workshop_course
 
 TALLER = "/formacion/taller"
-NARROW = {"width": 320, "height": 640}
-NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 AUTOSAVED = re.compile(r"Guardado automáticamente a las \d\d:\d\d\.")
 
 
@@ -45,20 +43,7 @@ def course_slug(browser_app, scenario):
     client = browser_app.test_client()
     trainer = scenario.users["trainer"]
     client.post("/ingresar", data={"login": trainer.username, "password": scenario.password})
-    response = client.post(
-        f"{TALLER}/nuevo",
-        data={
-            "title": "Curso para no perder nada",
-            "summary": "Un curso de prueba del taller.",
-            "audience": "Grupos preasociativos",
-            "hours": "2,5",
-            "level": "inicial",
-            "licence": "CC BY-SA 4.0",
-            "authors": "Equipo REFICOOP",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    return new_workshop_course(client, "Curso para no perder nada", hours="2,5")
 
 
 @pytest.fixture(scope="module")
@@ -79,18 +64,7 @@ def _problems(page, label: str, checker=None) -> list[str]:
         checker.set_content(page.content())
         checker.wait_for_load_state()
         page = checker
-    found = []
-    for options in (WCAG_OPTIONS, BEST_PRACTICE_OPTIONS):
-        violations = axe.run(page, options=options).response["violations"]
-        if violations:
-            found.append(f"{label}:\n{describe(violations)}")
-    size = page.viewport_size
-    page.set_viewport_size(NARROW)
-    if not page.evaluate(NO_HORIZONTAL_SCROLL):
-        width = page.evaluate("document.documentElement.scrollWidth")
-        found.append(f"{label}: scrolls sideways at 320 px ({width}px wide)")
-    page.set_viewport_size(size)
-    return found
+    return axe_and_reflow(page, label)
 
 
 def _saved_text(app, slug: str) -> str:

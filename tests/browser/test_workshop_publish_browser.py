@@ -18,7 +18,7 @@ from app.revisions import services as revisions
 from app.revisions.models import CourseEditor, CourseReview
 from tests.browser.axe import axe_and_reflow
 from tests.browser.keyboard import tab_to
-from tests.browser.pages import log_in, logged_in_client
+from tests.browser.pages import log_in, logged_in_client, new_workshop_course
 from tests.worlds import COURSE, WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
@@ -29,20 +29,7 @@ LESSON_PATH = "01-pedir-ayuda.md"
 def _course(browser_app, scenario, title: str) -> tuple[object, str]:
     """A course of the scenario's trainer with one written lesson (a draft): (client, slug)."""
     client = logged_in_client(browser_app, scenario.users["trainer"].username, scenario.password)
-    response = client.post(
-        f"{TALLER}/nuevo",
-        data={
-            "title": title,
-            "summary": "Un curso de prueba del taller.",
-            "audience": "Grupos preasociativos",
-            "hours": "2",
-            "level": "inicial",
-            "licence": "CC BY-SA 4.0",
-            "authors": "Equipo REFICOOP",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    slug = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    slug = new_workshop_course(client, title)
     assert client.post(f"{TALLER}/{slug}/lecciones", data={"title": "Pedir ayuda"}).status_code
     _save(client, slug, WORKSHOP_LESSON)
     return client, slug

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.revisions.models import CourseEditor
 from tests.browser.axe import NARROW, axe_and_reflow
 from tests.browser.keyboard import active, tab_to
-from tests.browser.pages import log_in, logged_in_client
+from tests.browser.pages import log_in, logged_in_client, new_workshop_course
 from tests.worlds import WORKSHOP_LESSON
 
 TALLER = "/formacion/taller"
@@ -37,20 +37,7 @@ def course(browser_app, scenario):
     """A course of the scenario's trainer with media and a lesson with an error."""
     trainer = scenario.users["trainer"]
     client = logged_in_client(browser_app, trainer.username, scenario.password)
-    response = client.post(
-        f"{TALLER}/nuevo",
-        data={
-            "title": "Ver al lado",
-            "summary": "Un curso de prueba del taller.",
-            "audience": "Grupos preasociativos",
-            "hours": "2",
-            "level": "inicial",
-            "licence": "CC BY-SA 4.0",
-            "authors": "Equipo REFICOOP",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    slug = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    slug = new_workshop_course(client, "Ver al lado")
     assert client.post(f"{TALLER}/{slug}/lecciones", data={"title": "Pedir ayuda"}).status_code
     for name, data, alt in (
         ("foto.png", PNG, "Ocho personas votan a mano alzada"),

@@ -7,10 +7,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from app.credentials import services
 from app.credentials.contexts import FILES, FOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "verify.mjs"
+
+
+def status_lists() -> dict[str, dict]:
+    """Both signed status lists as served now, by URL (inside an app context)."""
+    return {
+        services.status_list_url(purpose): services.status_list_credential(purpose)
+        for purpose in services.STATUS_PATHS
+    }
 
 
 def third_party_verify(tmp_path: Path, credential: dict, extra: dict[str, dict]) -> dict:

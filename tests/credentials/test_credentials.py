@@ -21,6 +21,7 @@ from app.credentials.guard import UndefinedTerms, undefined_terms
 from app.credentials.models import CertificateCredential
 from app.credentials.multikey import did_key_public
 from app.credentials.proof import verify
+from app.errors import DomainError
 from app.extensions import db
 from tests.credentials.conftest import BASE, RUT, finish_course
 from tests.helpers import count
@@ -37,9 +38,28 @@ def _revoke(certificate_id: int, admin_id: int) -> None:
     db.session.commit()
 
 
-def _status_bit(client, index: int) -> bool:
-    listed = client.get("/credenciales/estado/revocacion").get_json()
-    return statuslist.bit_at(statuslist.decode(listed["credentialSubject"]["encodedList"]), index)
+def _suspend(certificate_id: int, admin_id: int) -> None:
+    certs.suspend_certificate(
+        db.session.get(User, admin_id), _certificate(certificate_id), "Asistencia en revisión."
+    )
+    db.session.commit()
+
+
+LISTS = {
+    "revocation": "/credenciales/estado/revocacion",
+    "suspension": "/credenciales/estado/suspension",
+}
+
+
+def _status_bits(client, index: int) -> tuple[bool, bool]:
+    """(revocation bit, suspension bit) at INDEX in the lists as served."""
+    bits = []
+    for purpose, path in LISTS.items():
+        listed = client.get(path).get_json()
+        assert listed["credentialSubject"]["statusPurpose"] == purpose
+        encoded = listed["credentialSubject"]["encodedList"]
+        bits.append(statuslist.bit_at(statuslist.decode(encoded), index))
+    return bits[0], bits[1]
 
 
 def _check(client, document=None, text=None):
@@ -90,13 +110,22 @@ def test_issuing_a_certificate_signs_its_open_badge(cred_app, holder):
         assert "Aprobó las evaluaciones: Repaso de la lección; Prueba final." in narrative
         assert subject["source"]["name"] == "Incubadora de cooperativas de Monte Patria"
         assert document["id"] == f"{BASE}/verificar/{certs.format_code(certificate.code)}"
-        assert document["credentialStatus"] == {
-            "id": f"{BASE}/credenciales/estado/revocacion#0",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": "0",
-            "statusListCredential": f"{BASE}/credenciales/estado/revocacion",
-        }
+        assert document["credentialStatus"] == [
+            {
+                "id": f"{BASE}/credenciales/estado/revocacion#0",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": "0",
+                "statusListCredential": f"{BASE}/credenciales/estado/revocacion",
+            },
+            {
+                "id": f"{BASE}/credenciales/estado/suspension#0",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "suspension",
+                "statusListIndex": "0",
+                "statusListCredential": f"{BASE}/credenciales/estado/suspension",
+            },
+        ]
 
 
 def test_without_rut_the_username_identifies_the_person(cred_app, make_user, places):
@@ -161,6 +190,55 @@ def test_command_gives_old_certificates_their_credential_once(
     assert result.exit_code != 0 and "flask credentials create-key" in result.output
 
 
+def _sign_as_before_suspension(certificate_id: int, monkeypatch) -> dict:
+    """Re-sign the certificate's credential as it was issued before the suspension list: one
+    revocation entry, not a list; commit; the document."""
+    original = badge.build_credential
+
+    def revocation_only(certificate, facts):
+        document = original(certificate, facts)
+        document["credentialStatus"] = document["credentialStatus"][0]
+        return document
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "build_credential", revocation_only)
+        services.resign(services.credential_of(_certificate(certificate_id)))
+    db.session.commit()
+    return services.credential_document(_certificate(certificate_id))
+
+
+def test_command_signs_again_the_credentials_lacking_the_suspension_entry(
+    cred_app, holder, make_user, monkeypatch
+):
+    _user, certificate_id = holder
+    admin = make_user(role="admin")
+    with cred_app.app_context():
+        old = _sign_as_before_suspension(certificate_id, monkeypatch)
+        assert old["credentialStatus"]["statusPurpose"] == "revocation"
+        index = services.credential_of(_certificate(certificate_id)).status_index
+        _suspend(certificate_id, admin.id)
+    # The site's own checker reads both lists at the index, so even the old file shows it.
+    checked = _check(cred_app.test_client(), old).text
+    assert "Firma: correcta." in checked and "Estado: suspendido." in checked
+    runner = cred_app.test_cli_runner()
+    result = runner.invoke(args=["certificates", "credentials"])
+    assert result.exit_code == 0, result.output
+    assert "Credentials issued: 0. Signed again with every status list: 1." in result.output
+    with cred_app.app_context():
+        stored = services.credential_of(_certificate(certificate_id))
+        document = services.credential_document(_certificate(certificate_id))
+        assert stored.status_index == index
+        assert [e["statusPurpose"] for e in document["credentialStatus"]] == [
+            "revocation",
+            "suspension",
+        ]
+        assert {e["statusListIndex"] for e in document["credentialStatus"]} == {str(index)}
+        assert verify(document, did_key_public(stored.verification_method), make_loader())
+        assert undefined_terms(document, make_loader()) == []
+    again = runner.invoke(args=["certificates", "credentials"])
+    assert "Credentials issued: 0. Signed again with every status list: 0." in again.output
+
+
 # --- downloads and the PDF ---------------------------------------------------------------
 
 
@@ -213,7 +291,7 @@ def test_revoked_certificates_credential_is_not_downloadable(
 # --- the status list and the verify page agree -------------------------------------------
 
 
-def test_status_list_and_verify_page_agree_through_revoke_and_reinstate(
+def test_both_lists_and_the_verify_pages_agree_through_suspend_lift_and_revoke(
     cred_app, holder, make_user
 ):
     _user, certificate_id = holder
@@ -223,24 +301,73 @@ def test_status_list_and_verify_page_agree_through_revoke_and_reinstate(
         certificate = _certificate(certificate_id)
         code = certs.format_code(certificate.code)
         index = services.credential_of(certificate).status_index
-    listed = client.get("/credenciales/estado/revocacion").get_json()
-    assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert listed["credentialSubject"]["statusPurpose"] == "revocation"
-    assert len(statuslist.decode(listed["credentialSubject"]["encodedList"])) * 8 == 131_072
-    with cred_app.app_context():
-        assert verify(listed, did_key_public(listed["proof"]["verificationMethod"]), make_loader())
+        document = services.credential_document(certificate)
+    for purpose, path in LISTS.items():
+        response = client.get(path)
+        assert response.cache_control.max_age == 60
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        listed = response.get_json()
+        assert listed["id"] == BASE + path
+        assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+        assert listed["credentialSubject"]["statusPurpose"] == purpose
+        assert len(statuslist.decode(listed["credentialSubject"]["encodedList"])) * 8 == 131_072
+        assert listed["issuer"] == document["issuer"]["id"]
+        with cred_app.app_context():
+            public = did_key_public(listed["proof"]["verificationMethod"])
+            assert verify(listed, public, make_loader())
 
-    def verify_page_says_revoked() -> bool:
-        return "Certificado revocado" in client.get(f"/verificar/{code}").text
+    def pages_say() -> tuple[str, str]:
+        """What /verificar and the credential checker say of the certificate."""
+        page = client.get(f"/verificar/{code}").text
+        shown = [s for s in ("válido", "suspendido", "revocado") if f"Certificado {s}" in page]
+        checked = _check(client, document).text
+        status = [s for s in ("vigente", "suspendido", "revocado") if f"Estado: {s}." in checked]
+        return shown[0], status[0]
 
-    assert (_status_bit(client, index), verify_page_says_revoked()) == (False, False)
+    assert (_status_bits(client, index), pages_say()) == ((False, False), ("válido", "vigente"))
     with cred_app.app_context():
-        _revoke(certificate_id, admin.id)
-    assert (_status_bit(client, index), verify_page_says_revoked()) == (True, True)
+        _suspend(certificate_id, admin.id)
+    assert _status_bits(client, index) == (False, True)
+    assert pages_say() == ("suspendido", "suspendido")
+    checked = _check(client, document).text
+    assert "Credencial no válida" in checked and "Firma: correcta." in checked
+    assert "suspendido desde el" in checked
     with cred_app.app_context():
-        certs.reinstate_certificate(db.session.get(User, admin.id), _certificate(certificate_id))
+        certs.lift_suspension(
+            db.session.get(User, admin.id), _certificate(certificate_id), "Confirmada."
+        )
         db.session.commit()
-    assert (_status_bit(client, index), verify_page_says_revoked()) == (False, False)
+    assert (_status_bits(client, index), pages_say()) == ((False, False), ("válido", "vigente"))
+    with cred_app.app_context():
+        _suspend(certificate_id, admin.id)
+        _revoke(certificate_id, admin.id)  # revocation wins and ends the suspension
+    assert (_status_bits(client, index), pages_say()) == ((True, False), ("revocado", "revocado"))
+    with cred_app.app_context(), pytest.raises(DomainError):  # final: no suspension, no return
+        _suspend(certificate_id, admin.id)
+    assert (_status_bits(client, index), pages_say()) == ((True, False), ("revocado", "revocado"))
+
+
+def test_suspended_certificates_credential_is_not_downloadable_until_lifted(
+    cred_app, holder, client_as, make_user
+):
+    user, certificate_id = holder
+    admin = make_user(role="admin")
+    with cred_app.app_context():
+        _suspend(certificate_id, admin.id)
+        code = certs.format_code(_certificate(certificate_id).code)
+    client = client_as(user, cred_app)
+    assert "Descargar credencial" not in client.get(f"/certificados/{certificate_id}").text
+    assert "credencial.json" not in client.get("/mis-certificados").text
+    mine = client.get(f"/certificados/{certificate_id}/credencial.json")
+    assert mine.status_code == 409 and "Este certificado está suspendido" in mine.text
+    public = cred_app.test_client().get(f"/verificar/{code}/credencial.json")
+    assert public.status_code == 409 and "Asistencia en revisión." in public.text
+    with cred_app.app_context():
+        certs.lift_suspension(
+            db.session.get(User, admin.id), _certificate(certificate_id), "Confirmada."
+        )
+        db.session.commit()
+    assert client.get(f"/certificados/{certificate_id}/credencial.json").status_code == 200
 
 
 def test_bitstring_encoding_sets_the_leftmost_bit_first():
@@ -350,13 +477,15 @@ def test_did_web_document_keeps_old_keys_after_rotation(make_app, tmp_path, make
     with application.app_context():
         report = services.check_credential(old)
         assert (report.signature, report.issuer_key, report.status) == (True, True, "valid")
-        newer = services.status_list_credential()
-        assert newer["proof"]["verificationMethod"].endswith("#key-2")
+        for purpose in ("revocation", "suspension"):
+            newer = services.status_list_credential(purpose)
+            assert newer["proof"]["verificationMethod"].endswith("#key-2")
 
 
 def test_without_a_key_nothing_is_served(app, client):
     assert client.get("/.well-known/did.json").status_code == 404
     assert client.get("/credenciales/estado/revocacion").status_code == 404
+    assert client.get("/credenciales/estado/suspension").status_code == 404
     with app.app_context():
         assert db.session.scalars(select(CertificateCredential)).all() == []
 
@@ -395,8 +524,8 @@ def test_concurrent_issuing_gives_each_credential_its_own_index(
         rows = db.session.scalars(select(CertificateCredential)).all()
         assert sorted(r.status_index for r in rows) == list(range(threads_n))
         for row in rows:
-            stated = json.loads(row.credential_json)["credentialStatus"]["statusListIndex"]
-            assert stated == str(row.status_index)
+            entries = json.loads(row.credential_json)["credentialStatus"]
+            assert {e["statusListIndex"] for e in entries} == {str(row.status_index)}
 
 
 def test_my_certificates_links_each_credential(cred_app, holder, client_as, make_user):
@@ -417,3 +546,5 @@ def test_help_page_explains_the_credential(client):
     html = page.get_data(as_text=True)
     assert "Tu credencial digital (Open Badges 3.0)" in html
     assert 'href="/verificar/credencial"' in html
+    assert "mientras está suspendido" in html and "la revocación es definitiva" in html
+    assert "se restablece" not in html

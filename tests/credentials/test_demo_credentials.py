@@ -1,4 +1,5 @@
-"""`flask demo` leaves every demo certificate with a credential the third party accepts."""
+"""`flask demo` leaves every demo certificate with a credential the third party accepts,
+and one revoked and one suspended, which it reports as such."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from app.certificates.models import Certificate
 from app.credentials import services
 from app.extensions import db
-from tests.credentials.helpers import third_party_verify_all
+from tests.credentials.helpers import status_lists, third_party_verify_all
 
 
 def test_every_demo_certificate_has_a_credential_that_verifies(cred_app, tmp_path):
@@ -23,10 +24,16 @@ def test_every_demo_certificate_has_a_credential_that_verifies(cred_app, tmp_pat
             assert document["validFrom"].startswith(certificate.issued_at.strftime("%Y-%m-%dT"))
             report = services.check_credential(document)
             assert (report.signature, report.issuer_key) == (True, True)
-            assert report.status == ("revoked" if certificate.revoked_at else "valid")
-        revoked = [c.revoked_at is not None for c in certificates]
-        status = {services.status_list_url(): services.status_list_credential()}
+            assert report.status == certificate.state
+            # Made directly with an entry in each status list, at the same index.
+            entries = document["credentialStatus"]
+            assert [e["statusPurpose"] for e in entries] == ["revocation", "suspension"]
+            assert len({e["statusListIndex"] for e in entries}) == 1
+        states = [c.state for c in certificates]
+        status = status_lists()
     results = third_party_verify_all(tmp_path, documents, status)
     assert all(r["verified"] and not r["errors"] for r in results), results
-    assert [r["status"][0]["set"] for r in results] == revoked
-    assert sum(revoked) == 1
+    assert [{s["purpose"]: s["set"] for s in r["status"]} for r in results] == [
+        {"revocation": s == "revoked", "suspension": s == "suspended"} for s in states
+    ]
+    assert (states.count("revoked"), states.count("suspended")) == (1, 1)

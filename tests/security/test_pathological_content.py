@@ -20,15 +20,16 @@ from app.content.loader import load_course_files
 from bench.pathological import FAMILIES, REPORTED_SIZE, _course, _quiz, allowed_size
 
 # The benchmark keeps every family under 2 s on this machine; the test allows three times that,
-# because CI machines are shared and noisy.
+# because CI machines are shared and noisy. It is CPU time of this process (process_time): the
+# work is what must stay bounded, not the wait for a busy core.
 BOUND_SECONDS = 2.0
 MARGIN = 3
 
 
 def _check(files):
-    started = time.perf_counter()
+    started = time.process_time()
     course, problems = load_course_files("curso-lento", files)
-    return time.perf_counter() - started, course, problems
+    return time.process_time() - started, course, problems
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -113,10 +114,10 @@ def test_a_missing_section_still_names_the_closest_one():
 
 
 def test_a_text_answer_made_of_long_runs_of_punctuation_is_normalised_fast():
-    started = time.perf_counter()
+    started = time.process_time()
     assert normalize_text_answer("Siete" + "." * 50_000 + "x") == "siete" + "." * 50_000 + "x"
     assert normalize_text_answer("¿Siete?!... " + "  " * 20_000) == "siete"
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_a_check_past_its_bound_is_stopped_and_reported():

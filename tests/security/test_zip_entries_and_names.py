@@ -77,10 +77,10 @@ def test_a_zip_of_a_hundred_thousand_folders_is_refused_fast_and_in_little_memor
     assert len(data) > 10_000_000
     stream = io.BytesIO(data)
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the work, not the wait for a busy core
     try:
         message = refusal(stream)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

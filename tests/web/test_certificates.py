@@ -14,6 +14,7 @@ import pytest
 import segno
 from pypdf import PdfReader
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -22,6 +23,7 @@ from app.certificates.models import Certificate
 from app.certificates.pdf import QR_BORDER, QR_ERROR, QR_SCALE
 from app.content.grading import read_posted_answers
 from app.course_store import get_store
+from app.errors import DomainError
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Enrollment
@@ -592,13 +594,13 @@ def test_admin_list_filters_by_code_and_course(client, issued, people, make_user
 # --- revocation -------------------------------------------------------------------------
 
 
-def test_admin_revokes_and_reinstates_with_audit_trail(client, issued, people, login_as):
+def test_admin_revokes_for_good_with_audit_trail(client, issued, people, login_as):
     admin = people["admin"]
     cert_id = issued["cert_id"]
     login_as(client, admin)
     response = client.post(
         f"/admin/certificados/{cert_id}/revocar",
-        data={"reason": "  Datos de inscripción   equivocados. "},
+        data={"reason": "  Datos de inscripción   equivocados. ", "confirm": "y"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -614,24 +616,182 @@ def test_admin_revokes_and_reinstates_with_audit_trail(client, issued, people, l
     public = _text(client.get(f"/verificar/{shown}"))
     assert "Certificado revocado" in public and "Datos de inscripción equivocados." in public
     manage = _text(client.get(f"/admin/certificados/{cert_id}"))
-    assert "Restablecer el certificado" in manage and admin.full_name in manage
+    assert "La revocación es definitiva" in manage and admin.full_name in manage
+    for offered in ("Restablecer", "Suspender el certificado", "Levantar la suspensión"):
+        assert offered not in manage
     # Revoking twice is refused.
-    again = client.post(f"/admin/certificados/{cert_id}/revocar", data={"reason": "otra"})
+    again = client.post(
+        f"/admin/certificados/{cert_id}/revocar", data={"reason": "otra", "confirm": "y"}
+    )
     assert again.status_code == 400 and "ya estaba revocado" in _text(again)
-
-    assert client.post(f"/admin/certificados/{cert_id}/restablecer").status_code == 302
+    # Final: it can be neither suspended nor made valid again.
+    suspend = client.post(
+        f"/admin/certificados/{cert_id}/suspender",
+        data={"suspend-reason": "revisión", "suspend-confirm": "y"},
+    )
+    assert suspend.status_code == 400 and "la revocación es definitiva" in _text(suspend)
+    lift = client.post(
+        f"/admin/certificados/{cert_id}/levantar-suspension",
+        data={"lift-reason": "error", "lift-confirm": "y"},
+    )
+    assert lift.status_code == 400 and "la revocación es definitiva" in _text(lift)
+    assert client.post(f"/admin/certificados/{cert_id}/restablecer").status_code == 404
     db.session.expire_all()
     cert = db.session.get(Certificate, cert_id)
-    assert cert.revoked_at is None and cert.revoked_reason is None and cert.revoked_by_id is None
+    assert (cert.state, cert.suspended_at) == ("revoked", None)
+    assert "Certificado revocado" in _text(client.get(f"/verificar/{shown}"))
+    actions = db.session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.target_type == "certificate")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["certificate_issued", "certificate_revoked"]
+
+
+def _suspend(client, cert_id, reason="Asistencia en revisión.", confirm=True):
+    data = {"suspend-reason": reason}
+    if confirm:
+        data["suspend-confirm"] = "y"
+    return client.post(f"/admin/certificados/{cert_id}/suspender", data=data)
+
+
+def _lift(client, cert_id, reason="La asistencia quedó confirmada.", confirm=True):
+    data = {"lift-reason": reason}
+    if confirm:
+        data["lift-confirm"] = "y"
+    return client.post(f"/admin/certificados/{cert_id}/levantar-suspension", data=data)
+
+
+def test_admin_suspends_and_lifts_the_suspension_with_audit_trail(client, issued, people, login_as):
+    admin = people["admin"]
+    cert_id = issued["cert_id"]
+    shown = certs.format_code(issued["code"])
+    login_as(client, admin)
+    manage = _text(client.get(f"/admin/certificados/{cert_id}"))
+    assert "Suspender el certificado" in manage and 'id="suspend-confirm"' in manage
+    assert "Levantar la suspensión" not in manage
+    assert _suspend(client, cert_id, "  Asistencia   en revisión. ").status_code == 302
+    db.session.expire_all()
+    cert = db.session.get(Certificate, cert_id)
+    assert cert.state == "suspended" and cert.revoked_at is None
+    assert cert.suspended_reason == "Asistencia en revisión."
+    assert cert.suspended_by_id == admin.id and cert.suspended_at is not None
     event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "certificate_reinstated")
+        select(AuditEvent).where(AuditEvent.action == "certificate_suspended")
+    )
+    assert event.actor_id == admin.id and event.details["reason"] == "Asistencia en revisión."
+    public = _text(client.get(f"/verificar/{shown}"))
+    assert "Certificado suspendido" in public and "Asistencia en revisión." in public
+    assert "Certificado revocado" not in public and "Certificado válido" not in public
+    assert "suspendido desde el" in public
+    manage = _text(client.get(f"/admin/certificados/{cert_id}"))
+    assert "Suspendido desde el" in manage and admin.full_name in manage
+    assert "Levantar la suspensión" in manage and "Suspender el certificado" not in manage
+    assert "Revocar el certificado" in manage  # revocation is still possible
+    listed = _text(client.get("/certificados/"))
+    assert "Suspendido" in listed and f"/certificados/{cert_id}.pdf" not in listed
+    # While suspended, no clean document leaves the server.
+    pdf = client.get(f"/certificados/{cert_id}.pdf")
+    assert pdf.status_code == 409 and "Este certificado está suspendido" in _text(pdf)
+    detail = _text(client.get(f"/certificados/{cert_id}"))
+    assert "está suspendido desde el" in detail and f"/certificados/{cert_id}.pdf" not in detail
+    again = _suspend(client, cert_id)
+    assert again.status_code == 400 and "ya estaba suspendido" in _text(again)
+
+    assert _lift(client, cert_id).status_code == 302
+    db.session.expire_all()
+    cert = db.session.get(Certificate, cert_id)
+    assert cert.state == "valid"
+    assert (cert.suspended_at, cert.suspended_reason, cert.suspended_by_id) == (None, None, None)
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "certificate_suspension_lifted")
     )
     assert event.actor_id == admin.id
-    assert event.details["previous_reason"] == "Datos de inscripción equivocados."
+    assert event.details["reason"] == "La asistencia quedó confirmada."
+    assert event.details["previous_reason"] == "Asistencia en revisión."
     assert "Certificado válido" in _text(client.get(f"/verificar/{shown}"))
+    assert client.get(f"/certificados/{cert_id}.pdf").status_code == 200
+    again = _lift(client, cert_id)
+    assert again.status_code == 400 and "no está suspendido" in _text(again)
     history = _text(client.get(f"/admin/certificados/{cert_id}"))
-    for label in ("Emitido", "Revocado", "Restablecido"):
+    for label in ("Emitido", "Suspendido", "Suspensión levantada", "Asistencia en revisión."):
         assert label in history
+
+
+@pytest.mark.parametrize(
+    ("send", "message"),
+    [
+        ({"reason": ""}, "Escribe el motivo de la suspensión."),
+        ({"reason": "   "}, "Escribe el motivo de la suspensión."),
+        ({"reason": "x" * 501}, "como máximo 500 caracteres"),
+        ({"confirm": False}, "Marca la casilla para confirmar la suspensión."),
+    ],
+)
+def test_suspension_needs_a_reason_and_a_confirmation(
+    client, issued, people, send, message, login_as
+):
+    login_as(client, people["admin"])
+    response = _suspend(client, issued["cert_id"], **send)
+    assert response.status_code == 400
+    html = _text(response)
+    assert message in html and "error-summary" in html
+    assert 'href="#suspend-' in html  # the summary links to the suspension form's field
+    db.session.expire_all()
+    assert db.session.get(Certificate, issued["cert_id"]).suspended_at is None
+    assert count(AuditEvent, AuditEvent.action == "certificate_suspended") == 0
+
+
+def test_lifting_needs_a_reason_and_a_confirmation(client, issued, people, login_as):
+    login_as(client, people["admin"])
+    assert _suspend(client, issued["cert_id"]).status_code == 302
+    for send, message in (
+        ({"reason": " "}, "Escribe por qué se levanta la suspensión."),
+        ({"confirm": False}, "Marca la casilla para confirmar que levantas la suspensión."),
+    ):
+        response = _lift(client, issued["cert_id"], **send)
+        assert response.status_code == 400 and message in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Certificate, issued["cert_id"]).state == "suspended"
+
+
+def test_revoking_a_suspended_certificate_ends_the_suspension(client, issued, people, login_as):
+    login_as(client, people["admin"])
+    cert_id = issued["cert_id"]
+    assert _suspend(client, cert_id).status_code == 302
+    response = client.post(
+        f"/admin/certificados/{cert_id}/revocar", data={"reason": "Fraude.", "confirm": "y"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    cert = db.session.get(Certificate, cert_id)
+    assert cert.state == "revoked" and cert.revoked_reason == "Fraude."
+    assert (cert.suspended_at, cert.suspended_reason, cert.suspended_by_id) == (None, None, None)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate_revoked"))
+    assert event.details["ended_suspension"] is True
+    # The database itself refuses a certificate both revoked and suspended.
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == cert_id)
+            .values(suspended_at=cert.revoked_at)
+        )
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("action", ["suspend", "lift"])
+@pytest.mark.parametrize("who", ["holder", "coordinator_same", "trainer"])
+def test_only_admins_suspend_or_lift_in_the_services(issued, people, who, action):
+    cert = db.session.get(Certificate, issued["cert_id"])
+    if action == "lift":
+        certs.suspend_certificate(db.session.get(User, people["admin"].id), cert, "Revisión.")
+    actor = db.session.get(User, people[who].id)
+    with pytest.raises(DomainError):
+        if action == "suspend":
+            certs.suspend_certificate(actor, cert, "Revisión.")
+        else:
+            certs.lift_suspension(actor, cert, "Listo.")
+    assert cert.state == ("valid" if action == "suspend" else "suspended")
 
 
 @pytest.mark.parametrize(
@@ -647,7 +807,8 @@ def test_revocation_needs_a_reason_of_at_most_500_characters(
 ):
     login_as(client, people["admin"])
     response = client.post(
-        f"/admin/certificados/{issued['cert_id']}/revocar", data={"reason": reason}
+        f"/admin/certificados/{issued['cert_id']}/revocar",
+        data={"reason": reason, "confirm": "y"},
     )
     assert response.status_code == 400
     html = _text(response)
@@ -657,10 +818,26 @@ def test_revocation_needs_a_reason_of_at_most_500_characters(
     assert count(AuditEvent, AuditEvent.action == "certificate_revoked") == 0
 
 
+def test_revocation_is_final_so_it_must_be_confirmed(client, issued, people, login_as):
+    login_as(client, people["admin"])
+    cert_id = issued["cert_id"]
+    manage = _text(client.get(f"/admin/certificados/{cert_id}"))
+    assert "Confirmo que quiero revocar este certificado para siempre" in manage
+    response = client.post(f"/admin/certificados/{cert_id}/revocar", data={"reason": "Fraude."})
+    assert response.status_code == 400
+    html = _text(response)
+    assert "Marca la casilla para confirmar la revocación." in html
+    assert "Fraude." in html  # the typed reason is kept
+    db.session.expire_all()
+    assert db.session.get(Certificate, cert_id).state == "valid"
+    assert count(AuditEvent, AuditEvent.action == "certificate_revoked") == 0
+
+
 def test_500_character_reason_is_accepted(client, issued, people, login_as):
     login_as(client, people["admin"])
     response = client.post(
-        f"/admin/certificados/{issued['cert_id']}/revocar", data={"reason": "y" * 500}
+        f"/admin/certificados/{issued['cert_id']}/revocar",
+        data={"reason": "y" * 500, "confirm": "y"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -668,7 +845,7 @@ def test_500_character_reason_is_accepted(client, issued, people, login_as):
 
 
 @pytest.mark.parametrize("who", ["holder", "coordinator_same", "trainer"])
-def test_only_admins_revoke_or_reinstate(client, issued, people, who, login_as):
+def test_only_admins_revoke_suspend_or_lift(client, issued, people, who, login_as):
     login_as(client, people[who])
     cert_id = issued["cert_id"]
     assert client.get(f"/admin/certificados/{cert_id}").status_code == 403
@@ -676,9 +853,10 @@ def test_only_admins_revoke_or_reinstate(client, issued, people, who, login_as):
         client.post(f"/admin/certificados/{cert_id}/revocar", data={"reason": "x"}).status_code
         == 403
     )
-    assert client.post(f"/admin/certificados/{cert_id}/restablecer").status_code == 403
+    assert _suspend(client, cert_id).status_code == 403
+    assert _lift(client, cert_id).status_code == 403
     db.session.expire_all()
-    assert db.session.get(Certificate, cert_id).revoked_at is None
+    assert db.session.get(Certificate, cert_id).state == "valid"
 
 
 def test_revoke_requires_csrf(make_app, issued, people):
@@ -723,3 +901,17 @@ def test_revoked_certificate_pdf_is_refused(client, issued, people, who, login_a
     if who == "holder":
         mine = client.get("/mis-certificados").get_data(as_text=True)
         assert f"/certificados/{issued['cert_id']}.pdf" not in mine
+
+
+def test_an_unticked_confirmation_says_so_beside_the_checkbox(client, issued, people, login_as):
+    """The checkbox's aria-describedby names an error message that is on the page."""
+    login_as(client, people["admin"])
+    response = client.post(
+        f"/admin/certificados/{issued['cert_id']}/revocar", data={"reason": "Fraude."}
+    )
+    html = _text(response)
+    described = re.search(r'<input[^>]*id="confirm"[^>]*>', html).group(0)
+    ids = re.search(r'aria-describedby="([^"]+)"', described).group(1).split()
+    assert ids == ["confirm-error"]
+    message = re.search(r'<p class="error-message" id="confirm-error">(.*?)</p>', html, re.S)
+    assert "Marca la casilla para confirmar la revocación." in message.group(1)

@@ -112,11 +112,11 @@ def test_the_course_check_page_counts_in_agreement(make_app, make_user, login_as
     app = make_app(COURSES_DIR=str(courses), COURSE_CACHE_DIR=str(tmp_path / "c"))
     client = app.test_client()
     login_as(client, make_user("trainer"))
-    html = client.get("/formacion/cursos/curso-corto/").get_data(as_text=True)
+    html = client.get("/formacion/taller/curso-corto/vista-previa/").get_data(as_text=True)
     assert "0 errores y 1 aviso." in html
     # The page checks the folder as it is now; the course keeps its last good version.
     write_course(courses, lesson=LESSON.replace("Texto.\n", "Mira [aquí](02-nada.md).\n", 1))
-    html = client.get("/formacion/cursos/curso-corto/").get_data(as_text=True)
+    html = client.get("/formacion/taller/curso-corto/vista-previa/").get_data(as_text=True)
     assert "1 error y 1 aviso." in html
     assert "1 errores" not in html and "1 avisos" not in html
 

@@ -17,15 +17,25 @@ LESSON = "/cursos/curso-prueba/01-que-es-una-cooperativa"
 DECODE = {"gzip": gzip.decompress, "br": brotli.decompress}
 
 
+class Made(list):
+    """(coding, plain size) of each body encoded; `efforts` the effort of each."""
+
+    efforts: list[str]
+
+
 @pytest.fixture
 def encodings(monkeypatch):
     """Every body compressed from now on, as (coding, size of the plain bytes)."""
-    made: list[tuple[str, int]] = []
+    made = Made()
     real = compression.encode
 
-    def counting(body, coding, *, best=False):
+    def counting(body, coding, *, best=False, effort=None):
         made.append((coding, len(body)))
-        return real(body, coding, best=best)
+        efforts.append(effort or ("best" if best else "fast"))
+        return real(body, coding, best=best, effort=effort)
+
+    efforts: list[str] = []
+    made.efforts = efforts  # type: ignore[attr-defined]
 
     monkeypatch.setattr(compression, "encode", counting)
     return made
@@ -209,3 +219,58 @@ def test_streamed_answers_and_given_etags(make_app):
         "/prueba/etiqueta", headers={"Accept-Encoding": "gzip", "If-None-Match": '"v1"'}
     )
     assert kept.status_code == 304 and "Content-Encoding" not in kept.headers
+
+
+# --- The bytes of a lesson (issue 22 §3; the figures are bench/bench_light.py's) -------------
+
+# The stylesheet's share of a first visit: 12,000 bytes minus the longest shipped lesson page
+# as a participant (about 7,300 with its headers) and the stylesheet's own headers (about 830).
+STYLESHEET_BROTLI_BUDGET = 3_900
+
+
+def test_a_participants_lesson_is_sent_without_template_whitespace(client, make_user, login_as):
+    login_as(client, make_user())
+    client.post("/cursos/curso-prueba/inscripcion")
+    client.get("/")  # the enrolment's flash message is shown and gone
+    html = client.get(LESSON).get_data(as_text=True)
+    assert 'class="progress"' in html and "Cerrar sesión" in html  # the personal parts are in
+    assert not re.search(r"\n[ \t]*\n", html), "a blank line"
+    assert not re.search(r"\n[ \t]+<", html), "an indented line"
+
+
+def test_the_stylesheet_of_a_lesson_stays_within_its_share_of_the_first_visit(client):
+    url = stylesheet_url(client.get(LESSON).get_data(as_text=True))
+    sent = client.get(url, headers={"Accept-Encoding": "br"})
+    assert sent.headers["Content-Encoding"] == "br"
+    assert len(sent.data) <= STYLESHEET_BROTLI_BUDGET, (
+        f"app.css is {len(sent.data):,} bytes in brotli: move rules only the workspaces use to "
+        "workspace.css, or make room elsewhere (docs/performance.md, Light pages)"
+    )
+
+
+def test_a_participants_lesson_is_encoded_carefully_and_other_answers_fast(
+    client, make_user, login_as, encodings
+):
+    """A page made per request (a participant's lesson) gets the "page" effort: fewer bytes on
+    a data plan for a few milliseconds of the server; JSON and large pages stay fast."""
+    login_as(client, make_user())
+    encodings.clear()
+    encodings.efforts.clear()
+    page = client.get(LESSON, headers={"Accept-Encoding": "br"})
+    assert page.headers["Content-Encoding"] == "br"
+    assert encodings.efforts == ["page"]
+    html = brotli.decompress(page.data)
+    assert len(page.data) < len(compression.encode(html, "br", effort="fast"))
+    assert compression.encode(html, "br", effort="fast") != page.data
+
+    big = b"<p>" + b"".join(b"%d " % n for n in range(20_000)) + b"</p>"
+    assert len(big) > compression.PAGE_EFFORT_MAX_BYTES
+    with client.application.test_request_context(headers={"Accept-Encoding": "br"}):
+        statics = compression.StaticEncodings()
+        for body, mimetype in (
+            (big, "text/html"),
+            (b"[" + b"1," * 400 + b"1]", "application/json"),
+        ):
+            encodings.efforts.clear()
+            compression.compress_response(request, Response(body, mimetype=mimetype), statics, None)
+            assert encodings.efforts == ["fast"], mimetype

