@@ -14,23 +14,19 @@ import hashlib
 import io
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.helpers import FIXTURE_COURSES
+from tests.hosts import free_port, fresh_database, http_get
 
 pytestmark = [
     pytest.mark.postgres,
@@ -43,45 +39,11 @@ LESSON_URL = f"/cursos/{COURSE}/02-trabajo-en-equipo"
 NARRATIONS = 4  # curso-prueba's readings, less the one with a trainer's recording
 
 
-def _server_url() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url and os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
-        url = os.environ["TEST_DATABASE_URL"]
-    if url:
-        return url.replace("postgresql+psycopg://", "postgresql://", 1)
-    message = "TEST_POSTGRES_URL (a PostgreSQL server) is needed for two hosts on one database"
-    if os.environ.get("AULA_REQUIRE_POSTGRES"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
 def database_url():
     """A fresh, empty database on the test server, dropped afterwards."""
-    server = make_url(_server_url())
-    name = f"aula_narration_{secrets.token_hex(4)}"
-    admin = server.render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    with fresh_database("aula_narration") as url:
+        yield url
 
 
 class Host:
@@ -130,13 +92,13 @@ class Host:
         return process
 
     def serve(self) -> int:
-        port = _free_port()
+        port = free_port()
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         self.spawn(gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if _get(port, "/")[0] == 200:
+                if http_get(port, "/")[0] == 200:
                     return port
             except OSError:
                 pass
@@ -177,7 +139,7 @@ def test_a_course_published_on_one_host_is_narrated_and_served_by_the_other(data
     try:
         host_a.flask("db", "upgrade")
         port_b = host_b.serve()
-        html = _get(port_b, LESSON_URL)[1].decode()
+        html = http_get(port_b, LESSON_URL)[1].decode()
         assert 'class="listen"' not in html  # nothing published, nothing narrated yet
         host_a.flask("courses", "sync")  # enqueued in A's queue, in A's instance folder
         assert (tmp_path / "a" / "instance" / "jobs.sqlite").is_file()
@@ -194,24 +156,24 @@ def test_a_course_published_on_one_host_is_narrated_and_served_by_the_other(data
         # Host B serves the audio: from the database, into its own cache.
         deadline = time.monotonic() + 15
         while True:
-            html = _get(port_b, LESSON_URL)[1].decode()
+            html = http_get(port_b, LESSON_URL)[1].decode()
             match = re.search(r'<source src="(/cursos/[^"]+/narracion/[^"]+)"', html)
             if match or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         assert match, html
         url = match.group(1).replace("&amp;", "&")
-        status, audio = _get(port_b, url)
+        status, audio = http_get(port_b, url)
         assert status == 200
         assert hashlib.sha256(audio).hexdigest() in _blob_digests(database_url)
         assert not (tmp_path / "a" / "instance" / "narration").exists()  # A never served it
         cached = list((tmp_path / "b" / "instance" / "narration").rglob("*"))
         assert any(p.is_file() and p.read_bytes() == audio for p in cached)
 
-        course = _get(port_b, f"/cursos/{COURSE}/")[1].decode()
+        course = http_get(port_b, f"/cursos/{COURSE}/")[1].decode()
         link = re.search(r'href="(/cursos/curso-prueba/audio/completo\.zip[^"]*)"', course)
         assert link, course
-        status, data = _get(port_b, link.group(1).replace("&amp;", "&"))
+        status, data = http_get(port_b, link.group(1).replace("&amp;", "&"))
         assert status == 200
         assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 3
     finally:

@@ -22,21 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.helpers import FIXTURE_COURSES
+from tests.hosts import free_port, fresh_database, http_get
 
 pytestmark = pytest.mark.postgres
 
@@ -55,45 +50,11 @@ PNG = (
 )
 
 
-def _server_url() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url and os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
-        url = os.environ["TEST_DATABASE_URL"]
-    if url:
-        return url.replace("postgresql+psycopg://", "postgresql://", 1)
-    message = "TEST_POSTGRES_URL (a PostgreSQL server) is needed for two hosts on one database"
-    if os.environ.get("AULA_REQUIRE_POSTGRES"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
 def database_url():
     """A fresh, empty database on the test server, dropped afterwards."""
-    server = make_url(_server_url())
-    name = f"aula_two_hosts_{secrets.token_hex(4)}"
-    admin = server.render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    with fresh_database("aula_two_hosts") as url:
+        yield url
 
 
 class Host:
@@ -154,7 +115,7 @@ class Host:
         )
 
     def start(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", "1", "--worker-class", "sync"]
@@ -172,7 +133,7 @@ class Host:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn exited:\n{self.logs()}")
             try:
-                if _get(self.port, "/")[0] == 200:
+                if http_get(self.port, "/")[0] == 200:
                     return
             except OSError:
                 pass
@@ -190,7 +151,7 @@ class Host:
             self.process.wait()
 
     def lesson(self) -> str:
-        status, body = _get(self.port, LESSON_URL)
+        status, body = http_get(self.port, LESSON_URL)
         assert status == 200, f"{LESSON_URL}: {status}\n{self.logs()}"
         return body.decode("utf-8")
 
@@ -253,7 +214,7 @@ def test_a_publish_on_one_host_is_served_by_the_other_within_two_seconds(two_hos
 
     page = b.lesson()
     assert f'src="{MEDIA_URL}?v={hashlib.sha256(PNG).hexdigest()[:12]}"' in page
-    status, body = _get(b.port, MEDIA_URL)
+    status, body = http_get(b.port, MEDIA_URL)
     assert status == 200 and body == PNG, f"{MEDIA_URL} on B: {status}, {len(body)} bytes"
     # What B serves is the database's revision: its own folder still has the old lesson only.
     own = b.lesson_file.read_text("utf-8")
