@@ -96,8 +96,10 @@ def _progress(app, keys, books) -> tuple[int, int, int]:
 
 
 def _worker_cpu(session: int) -> float | None:
-    """CPU seconds (user + system, its waited-for children included) of the job worker that
-    run.sh started in process group SESSION; None until it runs."""
+    """CPU seconds (user + system, their waited-for children included) of the job worker that
+    run.sh started in process group SESSION and of its speech servers (alive while the worker
+    runs, so not yet counted in the worker's children); None until the worker runs."""
+    total, found = 0.0, False
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -106,10 +108,14 @@ def _worker_cpu(session: int) -> float | None:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == session and b"jobs" in cmdline and b"worker" in cmdline:
-            ticks = os.sysconf("SC_CLK_TCK")
-            return sum(int(f) for f in fields[11:15]) / ticks
-    return None
+        if int(fields[2]) != session:
+            continue
+        worker = b"jobs" in cmdline and b"worker" in cmdline
+        server = any(part.endswith(b"espeak_server.py") for part in cmdline)
+        if worker or server:
+            found = found or worker
+            total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total if found else None
 
 
 def run_once(timeout: float, log=print) -> dict:

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.content.espeak import speak_wav
 from app.content.model import Course, Lesson
 
 AUDIO_TYPES = {
@@ -69,22 +70,9 @@ def narration_text(lesson: Lesson, easy_read: bool) -> str:
 
 
 def synthesize_wav(text: str, out: Path, *, voice: str = "es-419", wpm: int = 150) -> None:
-    """Speak TEXT into the WAV file OUT with espeak-ng (text passed as a file: no length cap)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        raise RuntimeError("espeak-ng is not installed (run scripts/install-system-deps.sh)")
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
-        f.write(text)
-        text_path = f.name
-    try:
-        subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
-            [espeak, "-v", voice, "-s", str(wpm), "-b", "1", "-f", text_path, "-w", str(out)],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    finally:
-        os.unlink(text_path)
+    """Speak TEXT into the WAV file OUT with espeak-ng (through a speech server when one can
+    run: the same samples as the program, without its start for each text; app.content.espeak)."""
+    speak_wav(text, out, voice=voice, wpm=wpm)
 
 
 def encode_mp3(wav: Path, out: Path) -> bool:
