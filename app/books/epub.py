@@ -12,7 +12,7 @@ import io
 import posixpath
 import uuid
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
@@ -102,6 +102,7 @@ class BookBuilder:
         modified: datetime,
         speaker: Speaker,
         public_base_url: str | None = None,
+        earlier: Callable[[str], Narration | None] | None = None,
     ) -> None:
         self.course = course
         self.files = files
@@ -111,6 +112,12 @@ class BookBuilder:
         self.base = (public_base_url or "").rstrip("/")
         self.images: dict[str, Image] = {}
         self.seconds = 0.0  # the whole narration's length, once built
+        # The audio of a document that an earlier book said the same way, by narration key.
+        self.earlier = earlier or (lambda key: None)
+        # Once built: each narrated document's entry, by narration key (CourseBook's index),
+        # and how many documents took their audio from an earlier book.
+        self.narration_index: dict[str, dict] = {}
+        self.reused = 0
         urls = current_app.url_map.bind("localhost")
         self._site_path = lambda endpoint, **values: urls.build(endpoint, values)
 
@@ -263,7 +270,13 @@ class BookBuilder:
             ]
             sentences = mark_sentences(doc.root, lang)
             if sentences:
-                doc.narration = self.speaker.narrate(sentences, doc.name)
+                key = self.speaker.narration_key(sentences)
+                doc.narration = self.earlier(key)
+                if doc.narration is None:
+                    doc.narration = self.speaker.narrate(sentences, doc.name)
+                else:
+                    self.reused += 1
+                self.narration_index[key] = doc.narration.entry(doc.name)
         return self._zip(documents)
 
     def _zip(self, documents: list[Document]) -> bytes:

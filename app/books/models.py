@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -35,6 +35,9 @@ class CourseBook(db.Model):
     size: Mapped[int] = mapped_column(default=0)
     seconds: Mapped[int] = mapped_column(default=0)  # how long the narration lasts
     error: Mapped[str] = mapped_column(String(500), default="")
+    # JSON: for each narrated document, by `Speaker.narration_key` of its sentences, the
+    # document's name, seconds and clips, so a later version's book reuses its audio.
+    narration_index: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

@@ -9,8 +9,11 @@ and error); it adds and flushes, the caller commits. The job queue runs it after
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import logging
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from sqlalchemy import select
 
 from app.books.epub import BookBuilder
 from app.books.models import CourseBook
-from app.books.speech import Speaker
+from app.books.speech import Narration, Speaker
 from app.content.loader import load_course_files
 from app.content.model import Course
 from app.errors import DomainError
@@ -62,8 +65,11 @@ def book_bytes(
     *,
     modified,
     speaker: Speaker,
-) -> tuple[bytes, float]:
-    """The EPUB of one reading version of COURSE and how many seconds its narration lasts."""
+    earlier=None,
+) -> tuple[bytes, float, dict]:
+    """The EPUB of one reading version of COURSE, how many seconds its narration lasts, and
+    its narration index (`BookBuilder.narration_index`). EARLIER: the audio earlier books of
+    the course have (`EarlierAudio`), reused where a document says the same."""
     builder = BookBuilder(
         course,
         files,
@@ -71,9 +77,68 @@ def book_bytes(
         modified=modified,
         speaker=speaker,
         public_base_url=current_app.config.get("PUBLIC_BASE_URL"),
+        earlier=earlier,
     )
     data = builder.build()
-    return data, builder.seconds
+    if builder.reused:
+        log.info("book %s %s: %d documents' audio reused", course.slug, reading, builder.reused)
+    return data, builder.seconds, builder.narration_index
+
+
+class EarlierAudio:
+    """The audio of the documents that the newest ready books of a course said, one per reading
+    version (other revisions than EXCLUDE), found by narration key and read from the book's
+    EPUB when asked; `add` makes a book just built count too (the other reading version of the
+    same revision shares every lesson that has no easy-read version)."""
+
+    def __init__(self, course_slug: str, exclude: int | None = None):
+        self._entries: dict[str, tuple[str, dict]] = {}
+        self._zips: dict[str, zipfile.ZipFile | None] = {}
+        for reading in ("completo", "facil"):
+            row = db.session.execute(
+                select(CourseBook.blob_sha256, CourseBook.narration_index)
+                .join(CourseRevision, CourseRevision.id == CourseBook.revision_id)
+                .where(
+                    CourseRevision.course_slug == course_slug,
+                    CourseBook.revision_id != (exclude if exclude is not None else -1),
+                    CourseBook.reading == reading,
+                    CourseBook.status == "ready",
+                    CourseBook.narration_index != "",
+                )
+                .order_by(CourseBook.revision_id.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                self.add(row.blob_sha256, row.narration_index)
+
+    def add(self, blob_sha256: str, index: str | dict) -> None:
+        try:
+            entries = json.loads(index) if isinstance(index, str) else index
+        except ValueError:
+            return
+        for key, entry in entries.items():
+            self._entries.setdefault(key, (blob_sha256, entry))
+
+    def _zip(self, blob_sha256: str) -> zipfile.ZipFile | None:
+        if blob_sha256 not in self._zips:
+            blob = db.session.get(CourseBlob, blob_sha256)
+            try:
+                self._zips[blob_sha256] = zipfile.ZipFile(io.BytesIO(bytes(blob.data)))
+            except (AttributeError, zipfile.BadZipFile):
+                self._zips[blob_sha256] = None
+        return self._zips[blob_sha256]
+
+    def __call__(self, key: str) -> Narration | None:
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        blob_sha256, entry = found
+        book = self._zip(blob_sha256)
+        try:
+            mp3 = book.read(f"EPUB/audio/{entry['doc']}.mp3") if book else None
+            return Narration.from_entry(entry, mp3) if mp3 else None
+        except (KeyError, TypeError, ValueError, zipfile.BadZipFile):
+            return None
 
 
 def build_books(
@@ -96,6 +161,7 @@ def build_books(
     offered = readings_of(course) if course is not None else ("completo",)
     wanted = [reading for reading in offered if readings is None or reading in readings]
     books = []
+    earlier = None if rebuild else EarlierAudio(revision.course_slug, exclude=revision_id)
     with tempfile.TemporaryDirectory(prefix="aula-book-") as tmp:
         speaker = _speaker(Path(tmp))
         for reading in wanted:
@@ -110,8 +176,13 @@ def build_books(
                 if course is None:
                     errors = [p.format() for p in problems if p.severity == "error"]
                     raise ValueError("el curso tiene errores: " + "; ".join(errors[:3]))
-                data, seconds = book_bytes(
-                    course, files, reading, modified=revision.created_at, speaker=speaker
+                data, seconds, index = book_bytes(
+                    course,
+                    files,
+                    reading,
+                    modified=revision.created_at,
+                    speaker=speaker,
+                    earlier=earlier,
                 )
             except Exception as exc:  # noqa: BLE001 - stored and logged, the trainer sees it
                 log.warning(
@@ -122,6 +193,9 @@ def build_books(
                 db.session.flush()
                 continue
             digest = store_blob(data)
+            book.narration_index = json.dumps(index, ensure_ascii=False)
+            if earlier is not None:
+                earlier.add(digest, index)
             book.status, book.error = "ready", ""
             book.blob_sha256, book.size, book.seconds = digest, len(data), round(seconds)
             book.updated_at = utcnow()

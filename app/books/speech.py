@@ -14,6 +14,8 @@ costs a process start of espeak-ng (docs/performance.md, narration).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +31,9 @@ from app.content.narration import encode_mp3, synthesize_wav
 # espeak-ng voices for passages marked in another language; anything else uses the book's voice.
 VOICES = {"en": "en-us", "pt": "pt-br", "fr": "fr-fr", "de": "de", "it": "it"}
 MIN_CLIP_FRAMES = 2205  # a clip of at least 0.1 s at espeak-ng's 22 050 Hz
+# What a document's audio depends on besides its sentences and speed; change it when the
+# synthesis or the encoding changes, so that no book reuses audio made the old way.
+AUDIO_FORMAT = "espeak-ng WAV joined, min 2205 frames; lame -m m -b 32 -q 7 --noreplaygain"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,19 @@ class Narration:
     mp3: bytes
     seconds: float
     clips: tuple[Clip, ...]
+
+    def entry(self, document: str) -> dict:
+        """How a book's narration index records this audio of DOCUMENT (all but the MP3)."""
+        return {
+            "doc": document,
+            "seconds": self.seconds,
+            "clips": [[c.id, c.begin, c.end] for c in self.clips],
+        }
+
+    @classmethod
+    def from_entry(cls, entry: dict, mp3: bytes) -> Narration:
+        clips = tuple(Clip(str(i), float(b), float(e)) for i, b, e in entry["clips"])
+        return cls(mp3, float(entry["seconds"]), clips)
 
 
 def voice_for(lang: str, default: str) -> str:
@@ -74,6 +92,14 @@ class Speaker:
         self.reuse_bytes = reuse_bytes
         self._kept: dict[tuple[str, str], Path] = {}  # pieces kept for the next documents
         self._kept_bytes = 0
+
+    def narration_key(self, sentences: Sequence[Sentence]) -> str:
+        """The name of the audio this speaker makes of SENTENCES (their ids, texts and voices,
+        the speed and the audio format): a document of a new version whose key an earlier
+        book has is not spoken again."""
+        said = [[s.id, s.text, voice_for(s.lang, self.voice)] for s in sentences]
+        payload = json.dumps([AUDIO_FORMAT, self.wpm, said], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def _speak(self, key: tuple[str, str]) -> Path:
         text, voice = key

@@ -24,9 +24,9 @@ def fake_builder(monkeypatch):
     """Stand in for the EPUB build (tests/books/test_book_checks.py builds real ones)."""
     made = []
 
-    def book_bytes(course, files, reading, *, modified, speaker):
+    def book_bytes(course, files, reading, *, modified, speaker, earlier=None):
         made.append((course.slug, reading))
-        return FAKE if reading == "completo" else FAKE[:900_000], 61.4
+        return FAKE if reading == "completo" else FAKE[:900_000], 61.4, {}
 
     monkeypatch.setattr(services, "book_bytes", book_bytes)
     return made
@@ -127,7 +127,7 @@ def test_a_failed_build_keeps_its_error_and_a_later_build_replaces_it(
         ("facil", "failed", 0, "RuntimeError: espeak-ng no está instalado"),
     ]
     assert "Descargar el libro con audio" not in client.get(COURSE).get_data(as_text=True)
-    monkeypatch.setattr(services, "book_bytes", lambda *a, **k: (FAKE, 1.0))
+    monkeypatch.setattr(services, "book_bytes", lambda *a, **k: (FAKE, 1.0, {}))
     build(app, revision_id)
     assert [b[1] for b in books(app)] == ["ready", "ready"]
 

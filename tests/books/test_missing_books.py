@@ -18,7 +18,7 @@ def test_versions_published_before_the_books_get_their_job_once(
     app, make_app, tmp_path, monkeypatch
 ):
     # The EPUB itself is built and checked in test_book_checks.py.
-    monkeypatch.setattr(services, "book_bytes", lambda *a, **k: (b"PK\x03\x04 libro", 1.0))
+    monkeypatch.setattr(services, "book_bytes", lambda *a, **k: (b"PK\x03\x04 libro", 1.0, {}))
     # Published while there were no books (BOOKS_ON_PUBLISH off, as in the test config), with
     # a queue of its own (the session's holds other tests' jobs).
     upgraded = make_app(JOBS_SQLITE_PATH=str(tmp_path / "jobs.sqlite"))
