@@ -21,7 +21,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.books.epub import BookBuilder
-from app.books.models import CourseBook
+from app.books.models import READINGS, CourseBook
 from app.books.speech import Narration, Speaker
 from app.content.loader import load_course_files
 from app.content.model import Course
@@ -94,7 +94,7 @@ class EarlierAudio:
     def __init__(self, course_slug: str, exclude: int | None = None):
         self._entries: dict[str, tuple[str, dict]] = {}
         self._zips: dict[str, zipfile.ZipFile | None] = {}
-        for reading in ("completo", "facil"):
+        for reading in READINGS:
             row = db.session.execute(
                 select(CourseBook.blob_sha256, CourseBook.narration_index)
                 .join(CourseRevision, CourseRevision.id == CourseBook.revision_id)

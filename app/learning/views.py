@@ -28,6 +28,7 @@ from app.learning import services as learning
 from app.learning.forms import EnrollForm
 from app.learning.narration import lesson_audio
 from app.learning.withdrawn import withdrawn_courses, withdrawn_page
+from app.narration.services import narration_on_its_way
 from app.preferences.current import current_preferences, easy_read_asked, reading_version
 from app.web.access import public
 from app.web.errors import form_errors, refuse_to
@@ -86,6 +87,8 @@ def lesson(slug: str, lesson_slug: str):
         course.quizzes[q] for q in lesson.quizzes_left_out(easy) if q in course.quizzes
     ]
     audio = lesson_audio(course, lesson, easy)
+    # No audio yet, but a job will make it: the page says so instead of saying nothing.
+    audio_coming = audio is None and narration_on_its_way(lesson, easy)
     done = lesson.slug in progress.done
     # Only the enrol form has a field; the one-button forms use csrf_token() directly.
     # None for visitors: no CSRF token, so their page can be cached.
@@ -104,7 +107,13 @@ def lesson(slug: str, lesson_slug: str):
 
     return render_personal_page(
         "learning/lesson.html",
-        key=(course.version, easy, audio, tuple(current_preferences().html_classes())),
+        key=(
+            course.version,
+            easy,
+            audio,
+            audio_coming,
+            tuple(current_preferences().html_classes()),
+        ),
         generation=content_generation(),
         slots=personal_parts,
         # Read only inside slots: sealed while the shared shell is rendered.
@@ -118,6 +127,7 @@ def lesson(slug: str, lesson_slug: str):
         blocks=blocks,
         extra_quizzes=extra_quizzes,
         audio=audio,
+        audio_coming=audio_coming,
         course=course,
         lesson=lesson,
         previous=previous,

@@ -72,7 +72,7 @@ def lesson_reading(lesson: Lesson, easy_read: bool) -> Reading:
 # --- the per-process index ----------------------------------------------------------------------
 def init_narration(app: Flask) -> None:
     """Read the narrations made so far (none when the tables do not exist yet)."""
-    app.extensions[EXTENSION_KEY] = {"clips": {}, "checked_at": float("-inf")}
+    app.extensions[EXTENSION_KEY] = {"clips": {}, "pending": set(), "checked_at": float("-inf")}
     with app.app_context():
         refresh_index()
 
@@ -83,16 +83,22 @@ def refresh_index() -> dict[str, Clip]:
     state["checked_at"] = time.monotonic()
     query = select(
         LessonNarration.key,
+        LessonNarration.status,
         LessonNarration.blob_sha256,
         LessonNarration.size,
         LessonNarration.mimetype,
-    ).where(LessonNarration.status == "done")
+    ).where(LessonNarration.status.in_(("done", "pending")))
     try:
         with db.engine.connect() as connection:
             rows = connection.execute(query).all()
     except SQLAlchemyError:  # before `flask db upgrade`
         return state["clips"]
-    state["clips"] = {key: Clip(sha, size, mimetype) for key, sha, size, mimetype in rows}
+    state["clips"] = {
+        key: Clip(sha, size, mimetype)
+        for key, status, sha, size, mimetype in rows
+        if status == "done"
+    }
+    state["pending"] = {key for key, status, *_ in rows if status == "pending"}
     return state["clips"]
 
 
@@ -109,6 +115,15 @@ def lesson_clip(lesson: Lesson, easy_read: bool) -> Clip | None:
     """The synthetic narration of this reading of LESSON, if it is made (no query)."""
     found = lesson_reading(lesson, easy_read)
     return made_clips().get(found.key) if found.key else None
+
+
+def narration_on_its_way(lesson: Lesson, easy_read: bool) -> bool:
+    """True when the synthetic narration of this reading of LESSON is planned and not made
+    yet (a job will make it; failed for good: False), as this process last read (no query)."""
+    found = lesson_reading(lesson, easy_read)
+    clips = made_clips()
+    pending = current_app.extensions[EXTENSION_KEY]["pending"]
+    return bool(found.key) and found.key not in clips and found.key in pending
 
 
 # --- planning and making ------------------------------------------------------------------------
@@ -137,6 +152,7 @@ def plan(readings: list[Reading], *, retry_failed: bool = False) -> list[Reading
         elif status == "pending" and retry_failed:
             todo.append(found)  # its job may have been lost: running it twice makes it once
     db.session.commit()
+    _expect({found.key for found in todo})
     return todo
 
 
@@ -193,6 +209,7 @@ def record_failure(key: str, voice_name: str, exc: BaseException, *, allowed: in
     db.session.commit()
     if final:
         log.error("narration %s failed after %s attempts: %s", key[:12], row.attempts, row.error)
+        _expect(set(), done=key)
     return final
 
 
@@ -200,6 +217,15 @@ def _remember(key: str, clip: Clip) -> None:
     state = current_app.extensions.get(EXTENSION_KEY)
     if state is not None:
         state["clips"] = {**state["clips"], key: clip}
+        _expect(set(), done=key)
+
+
+def _expect(keys: set[str], *, done: str | None = None) -> None:
+    """This process's own planning (KEYS now pending) and endings (DONE: made or failed), so
+    its pages know without waiting for NARRATION_CHECK_SECONDS."""
+    state = current_app.extensions.get(EXTENSION_KEY)
+    if state is not None:
+        state["pending"] = (state["pending"] | keys) - {done}
 
 
 # --- progress (the workshop) --------------------------------------------------------------------

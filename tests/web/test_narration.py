@@ -19,7 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from app import jobs
+from app.content.narration import all_readings
+from app.course_store import get_course
 from app.extensions import db
+from app.narration import services as narration
 from app.narration.models import LessonNarration
 from app.narration.services import zip_size
 from app.revisions import services as revisions
@@ -313,3 +316,44 @@ def test_unknown_course_fails(runner):
 )
 def test_narration_route_serves_nothing_else(client, name):
     assert client.get(f"/cursos/curso-prueba/narracion/{name}").status_code == 404
+
+
+@needs_espeak
+def test_a_lesson_says_its_audio_is_on_its_way_until_it_is_made_or_fails(app, make_app):
+    # A worker that has planned the narration but not made it yet (no job runs here).
+    waiting = make_app(NARRATION_RETRY_SECONDS=0)
+    try:
+        sync(waiting)
+        with waiting.app_context():
+            course = get_course("curso-prueba")
+            readings = all_readings(course, narration.voice(), narration.words_per_minute())
+            assert len(narration.plan(readings)) == len(NARRATED)
+            lesson_2 = course.lesson("02-trabajo-en-equipo")
+        client = waiting.test_client()
+        section = player(client.get(LESSON_2).get_data(as_text=True))
+        assert section is not None and "<audio" not in section
+        assert '<h2 id="escuchar">Escuchar esta lección</h2>' in section
+        assert "se está preparando y estará aquí en unos minutos" in section
+        # The trainer's recording plays at once: no note.
+        first = player(client.get(LESSON_1).get_data(as_text=True))
+        assert "<audio" in first and "se está preparando" not in first
+
+        with waiting.app_context():
+            full = narration.lesson_reading(lesson_2, False)
+            narration.make_clip(full.key, full.text, voice_name=narration.voice(), wpm=150)
+            easy = narration.lesson_reading(lesson_2, True)
+            assert narration.record_failure(easy.key, narration.voice(), OSError("x"), allowed=1)
+        made = player(client.get(LESSON_2).get_data(as_text=True))
+        assert "<audio" in made and "se está preparando" not in made
+        # Failed for good: no promise (the workshop names it).
+        assert player(client.get(LESSON_2 + "?version=facil").get_data(as_text=True)) is None
+
+        # Another process learns the same from the database.
+        with waiting.app_context():
+            narration.refresh_index()
+            state = waiting.extensions[narration.EXTENSION_KEY]
+            assert full.key in state["clips"] and full.key not in state["pending"]
+            assert easy.key not in state["pending"]
+            assert {r.key for r in readings if r.key} - {full.key, easy.key} <= state["pending"]
+    finally:
+        jobs.init_jobs(app)
