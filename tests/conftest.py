@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from app import create_app, jobs
 from app.extensions import db as _db
 from tests.helpers import (
     FIXTURE_COURSES,
@@ -121,17 +121,23 @@ def make_app(base_config, app):
 
 
 @pytest.fixture(autouse=True)
-def _close_made_apps_connections():
+def _close_made_apps_connections(request):
     """Close the pooled connections of the apps a test made (PostgreSQL allows a few hundred
     clients, and every app keeps a pool). An engine stays usable: it connects again if a later
-    test uses its app (reader_app, made once)."""
+    test uses its app (reader_app, made once). The job queue, which the last app made took
+    (its settings, and the app its tasks run in), goes back to the session's app: a later test
+    must not run its jobs in an app made for another one (one whose database was downgraded
+    to nothing, say)."""
     yield
+    if not _MADE_APPS:
+        return
     while _MADE_APPS:
         made = _MADE_APPS.pop()
         with made.app_context():
             _db.session.remove()
             for engine in _db.engines.values():
                 engine.dispose()
+    jobs.init_jobs(request.getfixturevalue("app"))
 
 
 def pytest_collection_modifyitems(config, items):
