@@ -22,7 +22,7 @@ def postgres_server_url() -> str:
         url = os.environ["TEST_DATABASE_URL"]
     if url:
         return url.replace("postgresql+psycopg://", "postgresql://", 1)
-    message = "TEST_POSTGRES_URL (a PostgreSQL server) is needed for two hosts on one database"
+    message = "TEST_POSTGRES_URL (a PostgreSQL server) is needed for this test"
     if os.environ.get("AULA_REQUIRE_POSTGRES"):
         pytest.fail(message)
     pytest.skip(message)

@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.books.xhtml import Sentence
-from app.content.narration import encode_mp3, synthesize_wav
+from app.content.narration import MP3_SETTINGS, encode_mp3, synthesize_wav
 
 # espeak-ng voices for passages marked in another language; anything else uses the book's voice.
 VOICES = {"en": "en-us", "pt": "pt-br", "fr": "fr-fr", "de": "de", "it": "it"}
 MIN_CLIP_FRAMES = 2205  # a clip of at least 0.1 s at espeak-ng's 22 050 Hz
-# What a document's audio depends on besides its sentences and speed; change it when the
-# synthesis or the encoding changes, so that no book reuses audio made the old way.
-AUDIO_FORMAT = "espeak-ng WAV joined, min 2205 frames; lame -m m -b 32 -q 7 --noreplaygain"
+# What a document's audio depends on besides its sentences and speed (in its narration key):
+# the encoder's settings come from the encoder; bump the version when the joining changes,
+# so that no book reuses audio made the old way.
+AUDIO_FORMAT = f"joined WAV v1, min {MIN_CLIP_FRAMES} frames; lame {' '.join(MP3_SETTINGS)}"
 
 
 @dataclass(frozen=True)

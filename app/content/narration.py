@@ -29,6 +29,8 @@ AUDIO_TYPES = {
     ".wav": "audio/wav",
 }
 GENERATED_TYPES = {"audio/mpeg": ".mp3", "audio/wav": ".wav"}
+# lame's settings for every MP3 made here (lessons and books); see `encode_mp3`.
+MP3_SETTINGS = ("--noreplaygain", "-m", "m", "-b", "32", "-q", "7")
 
 
 def audio_type(filename: str) -> str:
@@ -86,7 +88,7 @@ def encode_mp3(wav: Path, out: Path) -> bool:
     if lame is None:
         return False
     subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
-        [lame, "--quiet", "--noreplaygain", "-m", "m", "-b", "32", "-q", "7", str(wav), str(out)],
+        [lame, "--quiet", *MP3_SETTINGS, str(wav), str(out)],
         check=True,
         capture_output=True,
         timeout=600,

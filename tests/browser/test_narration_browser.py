@@ -1,10 +1,12 @@
 """The page states that narration adds (issue 22), in Chromium: the workshop's progress line and
 its list of failed narrations, and the course and whole-course pages offering every lesson's
-audio as one .zip. axe finds nothing and nothing scrolls sideways at 320 px."""
+audio as one .zip, and a lesson whose audio is on its way. axe finds nothing and nothing
+scrolls sideways at 320 px (and the HTML checker finds nothing in the new lesson state)."""
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
 import pytest
 from sqlalchemy import delete
@@ -17,6 +19,7 @@ from app.narration.models import LessonNarration
 from app.revisions import services as revisions
 from app.revisions.models import CourseBlob
 from tests.browser.axe import axe_and_reflow
+from tests.browser.test_a11y_extras import _vnu
 from tests.helpers import FIXTURE_COURSES
 
 COURSE = "curso-prueba"
@@ -102,3 +105,32 @@ def test_the_lesson_audio_downloads_pass_axe_and_reflow(browser_app, role_contex
             assert links.first.inner_text().startswith("Descargar el audio de las lecciones (")
     finally:
         page.close()
+
+
+def test_a_lesson_whose_audio_is_on_its_way_passes_axe_reflow_and_the_html_checker(
+    browser_app, role_contexts, narrated, tmp_path
+):
+    with browser_app.app_context():
+        db.session.execute(
+            LessonNarration.__table__.update().values(
+                status="pending", blob_sha256=None, mimetype="", size=0
+            )
+        )
+        db.session.commit()
+        narration.refresh_index()
+    page = role_contexts["participant"].new_page()
+    try:
+        url = f"/cursos/{COURSE}/02-trabajo-en-equipo"
+        _checked(page, url)
+        note = page.locator("section.listen")
+        assert "se está preparando" in note.inner_text()
+        assert page.locator("audio").count() == 0
+        path = tmp_path / "audio-en-camino.html"
+        sent = role_contexts["participant"].request.get(url).text()  # as the server sent it
+        path.write_text(sent, encoding="utf-8")
+    finally:
+        page.close()
+    result = subprocess.run([*_vnu(), str(path)], capture_output=True, text=True, timeout=600)
+    errors = [line for line in (result.stderr + result.stdout).splitlines() if ": error:" in line]
+    assert result.returncode in (0, 1), result.stderr[-4000:]
+    assert not errors, "\n".join(errors)

@@ -15,6 +15,8 @@ from app.authoring import services as authoring
 from app.course_store import get_store
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
+from tests.content.helpers import COURSE_MD
+from tests.content.helpers import lesson as lesson_file
 from tests.helpers import NEW_COURSE_FORM, NEW_COURSE_SLUG, correct_form
 from tests.worlds import COURSE, LESSON, QUIZ
 
@@ -91,46 +93,15 @@ def test_a_draft_never_published_stays_with_its_editors(app, client_as, make_use
     assert NEW_COURSE_SLUG not in colleague.get("/formacion/cursos").get_data(as_text=True)
 
 
-FOLDER_COURSE = """---
-titulo: Curso corto
-resumen: Un curso.
-horas: 1
-nivel: inicial
-publico: Todas las personas
-autores: Equipo
-licencia: CC BY-SA 4.0
----
-
-Introducción.
-"""
-FOLDER_LESSON = """---
-titulo: Inicio
-minutos: 10
-objetivos:
-  - Aprender
----
-
-Texto.
-
-Mira [aquí](01-inicio.md).
-
-::: lectura-facil
-Texto fácil.
-:::
-
-## Fuentes
-
-- Equipo del curso.
-"""
-
-
 def test_a_folder_course_shows_its_checkers_problems_by_file_and_line(
     make_app, make_user, client_as, tmp_path
 ):
     folder = tmp_path / "courses" / "curso-corto"
     folder.mkdir(parents=True)
-    (folder / "course.md").write_text(FOLDER_COURSE, encoding="utf-8")
-    (folder / "01-inicio.md").write_text(FOLDER_LESSON, encoding="utf-8")
+    (folder / "course.md").write_text(COURSE_MD, encoding="utf-8")
+    (folder / "01-inicio.md").write_text(
+        lesson_file("\nTexto.\n\nMira [aquí](01-inicio.md).\n"), encoding="utf-8"
+    )
     app = make_app(COURSES_DIR=str(tmp_path / "courses"), COURSE_CACHE_DIR=str(tmp_path / "c"))
     trainer = client_as(make_user("trainer"), app)
     outline = trainer.get("/formacion/taller/curso-corto/vista-previa/").get_data(as_text=True)

@@ -9,17 +9,13 @@ TEST_DATABASE_URL), so both engines are always tried.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 import time
 from collections.abc import Callable
 from unittest import mock
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from app.accounts.models import User
 from app.authoring import services as authoring
@@ -28,6 +24,7 @@ from app.extensions import db
 from app.revisions import services as revisions
 from app.revisions.models import CourseDraft, CoursePublishEvent, CourseRevision
 from tests.helpers import PASSWORD, forget_publishes, wipe_database
+from tests.hosts import fresh_database
 from tests.worlds import WORKSHOP_LESSON
 
 LESSON = "01-pedir-ayuda.md"
@@ -268,40 +265,21 @@ def test_on_the_suite_database(app, reader_app, scenario):
 
 
 # --- the same on PostgreSQL ---------------------------------------------------------------------
-def _server_url() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url and os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
-        url = os.environ["TEST_DATABASE_URL"]
-    if url:
-        return url.replace("postgresql+psycopg://", "postgresql://", 1)
-    message = "TEST_POSTGRES_URL (a PostgreSQL server) is needed for the PostgreSQL races"
-    if os.environ.get("AULA_REQUIRE_POSTGRES"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def postgres_apps(make_app):
     """Two apps on a fresh PostgreSQL database of this module's own, dropped afterwards."""
-    server = make_url(_server_url())
-    name = f"aula_races_{secrets.token_hex(4)}"
-    admin = server.render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    apps = []
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        apps = [make_app(SQLALCHEMY_DATABASE_URI=url) for _ in range(2)]
-        with apps[0].app_context():
-            db.create_all()
-        yield apps
-    finally:
-        for application in apps:
-            with application.app_context():
-                db.session.remove()
-                db.engine.dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("aula_races") as url:
+        apps = []
+        try:
+            apps = [make_app(SQLALCHEMY_DATABASE_URI=url) for _ in range(2)]
+            with apps[0].app_context():
+                db.create_all()
+            yield apps
+        finally:
+            for application in apps:
+                with application.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
 
 
 @pytest.fixture
