@@ -33,6 +33,7 @@ from app.authoring.uploads import (
     check_media_upload,
     read_course_zip,
 )
+from app.books.services import published_book_states
 from app.content import grade_answers, read_posted_answers
 from app.content.preview import FilePreview, preview_file
 from app.course_store import get_store
@@ -226,6 +227,7 @@ def _course_page(
         testers=testers.testers_of(ws.slug),
         orphans=course_files.orphans(ws.files),
         narration=narration_progress(ws.slug),
+        books=published_book_states(ws.slug),
     )
 
 

@@ -25,6 +25,7 @@ from app.books.models import READINGS, CourseBook
 from app.books.speech import Narration, Speaker
 from app.content.loader import load_course_files
 from app.content.model import Course
+from app.course_store import get_course
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs import processors
@@ -244,43 +245,52 @@ def book_data(book: CourseBook) -> bytes:
 
 
 @dataclass(frozen=True)
-class BookDownload:
-    """A book a course page offers: its reading version, address and size in bytes."""
+class BookState:
+    """A book of the version of a course served now: its reading version, its status
+    ("ready", "pending": on its way, or "failed"), whether readers validated the course's easy
+    read (else it is a "simplified version"), and once ready its address and size."""
 
     reading: str
-    url: str
-    size: int
+    status: str
+    validated: bool
+    url: str = ""
+    size: int = 0
 
     @property
     def easy(self) -> bool:
         return self.reading == "facil"
 
 
-def book_downloads(course: Course) -> list[BookDownload]:
-    """The books of the version of COURSE served now that are built, full text first."""
+def book_states(course: Course) -> list[BookState]:
+    """The books of the version of COURSE served now that are built or planned, full text
+    first (none before a job planned them: the course pages then say nothing)."""
     revision_id = _revision_of(course)
     if revision_id is None:
         return []
-    books = db.session.scalars(
-        select(CourseBook).where(
-            CourseBook.revision_id == revision_id, CourseBook.status == "ready"
+    found = {
+        book.reading: book
+        for book in db.session.scalars(
+            select(CourseBook).where(CourseBook.revision_id == revision_id)
         )
-    )
-    found = {book.reading: book for book in books}
-    return [
-        BookDownload(
-            reading,
-            url_for(
-                "books.download",
-                slug=course.slug,
-                reading=reading,
-                v=found[reading].blob_sha256[:12],
-            ),
-            found[reading].size,
-        )
-        for reading in readings_of(course)
-        if reading in found
-    ]
+    }
+    states = []
+    validated = course.easy_read_validation is not None
+    for reading in readings_of(course):
+        book = found.get(reading)
+        if book is None:
+            continue
+        if book.status != "ready":
+            states.append(BookState(reading, book.status, validated))
+            continue
+        url = url_for("books.download", slug=course.slug, reading=reading, v=book.blob_sha256[:12])
+        states.append(BookState(reading, "ready", validated, url, book.size))
+    return states
+
+
+def published_book_states(slug: str) -> list[BookState]:
+    """The books of the version of SLUG published now (none when none is), for the workshop."""
+    course = get_course(slug)
+    return book_states(course) if course is not None else []
 
 
 def download_name(course: Course, reading: str) -> str:

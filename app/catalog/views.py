@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.accounts.models import STAFF
 from app.authoring import services as authoring
 from app.authoring import testers
-from app.books.services import book_downloads
+from app.books.services import book_states
 from app.catalog import bp
 from app.catalog.fullcourse import for_full_page
 from app.course_store import course_or_404, get_course, get_store
@@ -56,7 +56,7 @@ def course_detail(slug: str):
         progress=progress,
         form=EnrollForm() if current_user.is_authenticated else None,  # no token for visitors
         audio_downloads=course_downloads(course),
-        book_downloads=book_downloads(course),
+        books=book_states(course),
     )
 
 
@@ -109,7 +109,7 @@ def course_full(slug: str):
         easy=easy,
         intro=intro,
         audio_downloads=course_downloads(course),
-        book_downloads=book_downloads(course),
+        books=book_states(course),
     )
 
 

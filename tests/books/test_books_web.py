@@ -151,7 +151,7 @@ def test_the_job_builds_the_books_and_fails_so_that_the_queue_retries(
 
 def test_a_publish_enqueues_the_books_of_the_published_version(make_app, runner, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(tasks, "build_version_books", enqueued.append)
+    monkeypatch.setattr(tasks, "plan_version_books", enqueued.append)
     synced(make_app(), runner)  # the session's app: BOOKS_ON_PUBLISH off
     assert enqueued == []
     publishing = make_app(BOOKS_ON_PUBLISH=True)
@@ -187,3 +187,85 @@ def test_flask_courses_books_builds_and_reports(app, runner, fake_builder):
     missing = runner.invoke(args=["courses", "books", "no-existe"])
     assert missing.exit_code == 1
     assert "no-existe: no hay una versión publicada de ese curso" in missing.output
+
+
+def test_the_plan_job_writes_a_pending_row_per_book_and_enqueues_their_build(
+    app, runner, monkeypatch
+):
+    revision_id = synced(app, runner)
+    built = []
+    monkeypatch.setattr(tasks, "build_version_books", built.append)
+    assert tasks.plan_version_books.call_local(revision_id) == 2
+    assert built == [revision_id]
+    assert books(app) == [("completo", "pending", 0, ""), ("facil", "pending", 0, "")]
+    # Planned again (a second host, `make run` again): no new rows, the build enqueued again.
+    assert tasks.plan_version_books.call_local(revision_id) == 0
+    assert built == [revision_id, revision_id]
+    assert len(books(app)) == 2
+
+
+def test_the_course_pages_say_a_planned_book_is_on_its_way_until_it_is_ready(
+    app, client, runner, monkeypatch, fake_builder
+):
+    revision_id = synced(app, runner)
+    monkeypatch.setattr(tasks, "build_version_books", lambda revision_id: None)
+    tasks.plan_version_books.call_local(revision_id)
+    both = "Los libros con audio de este curso se están preparando y estarán aquí en unos minutos."
+    for page in (COURSE, FULL):
+        html = client.get(page).get_data(as_text=True)
+        assert both in html
+        assert "Descargar el libro con audio" not in html
+    # The full text's book is made; the easy-read one is still on its way.
+    build(app, revision_id)
+    with app.app_context():
+        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
+        book.status = "pending"
+        db.session.commit()
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "Descargar el libro con audio (4,2 MB)" in html
+    assert (
+        "El libro con audio en lectura fácil se está preparando y estará aquí en unos minutos."
+        in html
+    )
+    assert both not in html
+    # A failed book is not offered, nor promised: the workshop tells its trainers.
+    with app.app_context():
+        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
+        book.status, book.error = "failed", "RuntimeError: sin voz"
+        db.session.commit()
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "Descargar el libro con audio (4,2 MB)" in html
+    assert "se está preparando" not in html
+    assert "lectura fácil (" not in html
+
+
+def test_nothing_is_said_of_a_book_nobody_planned(app, client, runner):
+    synced(app, runner)  # no job ran: no worker, or BOOKS_ON_PUBLISH off
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "libro con audio" not in html.lower()
+
+
+def test_the_workshop_tells_its_trainers_how_each_book_stands(
+    app, runner, client_as, make_user, monkeypatch, fake_builder
+):
+    revision_id = synced(app, runner)
+    admin = client_as(make_user("admin"))
+    workshop = "/formacion/taller/curso-prueba/"
+    assert 'id="libros"' not in admin.get(workshop).get_data(as_text=True)  # nothing planned
+    monkeypatch.setattr(tasks, "build_version_books", lambda revision_id: None)
+    tasks.plan_version_books.call_local(revision_id)
+    html = admin.get(workshop).get_data(as_text=True)
+    assert (
+        "Libro con audio: se está preparando. Libro con audio en lectura fácil: se está preparando."
+        in html
+    )
+    build(app, revision_id)
+    with app.app_context():
+        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
+        book.status, book.error = "failed", "RuntimeError: sin voz"
+        db.session.commit()
+    html = admin.get(workshop).get_data(as_text=True)
+    assert "download>listo (4,2 MB)</a>." in html
+    assert "Libro con audio en lectura fácil: no se pudo hacer." in html
+    assert "ejecute «flask courses books curso-prueba»" in html
+    assert "RuntimeError" not in html  # the operator reads it in the log

@@ -1,5 +1,6 @@
-"""The page state the talking books add (issue 22): the course and whole-course pages offering
-the book of each reading version with its size, to visitors and participants alike. axe finds
+"""The page states the talking books add (issue 22): the course and whole-course pages offering
+the book of each reading version with its size, to visitors and participants alike, or saying
+that one is on its way; the workshop telling its trainers how each book stands. axe finds
 nothing and nothing scrolls sideways at 320 px."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from app.books.models import CourseBook
 from app.books.services import store_blob
@@ -61,3 +62,49 @@ def test_the_book_downloads_pass_axe_and_reflow(role_contexts, books, role):
             assert not failures, "\n".join(failures)
     finally:
         page.close()
+
+
+def _easy_book(app, status: str) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(CourseBook).where(CourseBook.reading == "facil").values(status=status)
+        )
+        db.session.commit()
+    app.extensions["visitor_cache"].pages.clear()  # a visitor sees it at once, not in 60 s
+
+
+def test_a_book_on_its_way_and_a_failed_one_pass_axe_and_reflow(browser_app, role_contexts, books):
+    _easy_book(browser_app, "pending")
+    try:
+        for role in ("anonymous", "participant", "trainer"):
+            page = role_contexts[role].new_page()
+            try:
+                for url in (f"/cursos/{COURSE}/", f"/cursos/{COURSE}/completo"):
+                    assert page.goto(url).status == 200, url
+                    assert page.locator(".book-downloads a").count() == 1, url
+                    assert page.locator("#libro-en-camino").inner_text() == (
+                        "El libro con audio en lectura fácil se está preparando y estará aquí "
+                        "en unos minutos."
+                    )
+                    failures = axe_and_reflow(page, url)
+                    assert not failures, "\n".join(failures)
+            finally:
+                page.close()
+        page = role_contexts["trainer"].new_page()
+        try:
+            workshop = f"/formacion/taller/{COURSE}/"
+            assert page.goto(workshop).status == 200
+            assert page.locator("#libros").inner_text() == (
+                "Libro con audio: listo (4,2 MB). Libro con audio en lectura fácil: "
+                "se está preparando."
+            )
+            assert not (failures := axe_and_reflow(page, workshop)), "\n".join(failures)
+            _easy_book(browser_app, "failed")
+            page.goto(workshop)
+            assert "no se pudo hacer" in page.locator("#libros").inner_text()
+            assert page.locator("#libro-fallido").is_visible()
+            assert not (failures := axe_and_reflow(page, workshop)), "\n".join(failures)
+        finally:
+            page.close()
+    finally:
+        _easy_book(browser_app, "ready")

@@ -1,10 +1,11 @@
-"""The lessons' audio comes before the books in the queue, and the workshop counts a lesson as
-ready only when every reading of it has its audio («Narración: 1 de 3 lecciones listas»)."""
+"""The lessons' audio (and the books' plan) comes before the books in the queue, and the
+workshop counts a lesson as ready only when every reading of it has its audio («Narración: 1 de
+3 lecciones listas»)."""
 
 from __future__ import annotations
 
 from app import jobs
-from app.books.tasks import build_version_books
+from app.books.tasks import build_version_books, plan_version_books
 from app.content.narration import all_readings
 from app.course_store import get_course
 from app.extensions import db
@@ -23,12 +24,14 @@ def test_narration_jobs_run_before_book_jobs_enqueued_earlier(app, make_app, tmp
         build_version_books(2)
         narrate_version("curso-prueba", 3)
         narrate_clip("k" * 64, "Hola.", "es-419", 150)
+        plan_version_books(3)  # a few rows: at once, so the pages can say a book is coming
         order = []
         while (task := jobs.huey.dequeue()) is not None:
             order.append(type(task))
         assert order == [
             narrate_version.task_class,
             narrate_clip.task_class,
+            plan_version_books.task_class,
             build_version_books.task_class,
             build_version_books.task_class,
         ]
