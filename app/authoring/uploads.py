@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from app.content.lint import GENERIC_ALT, unpublished_file, vague_link_text
 from app.content.loader import _hidden
-from app.content.renderer import (
+from app.content.media_types import (
     AUDIO_EXT,
     CAPTION_EXT,
     IMAGE_EXT,

@@ -21,9 +21,9 @@ from .folder import files_version
 from .frontmatter import FrontMatter, check_fields, parse_front_matter
 from .limits import check_limits
 from .lint import PLACEHOLDER, placeholder_lines, unpublished_file
+from .media_types import MEDIA_EXT
 from .model import Problem
 from .problems import Reporter
-from .renderer import MEDIA_EXT
 from .schemas import (
     COURSE_SCHEMA,
     COURSE_SLUG,

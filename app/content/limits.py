@@ -49,7 +49,7 @@ def _table_message(rows: int) -> str:
 def token_problem(tokens: list[Any]) -> tuple[int, str, str] | None:
     """(line, code, message) of the first limit a page's parsed tokens pass, or None.
 
-    TOKENS are markdown-it tokens whose meta holds their file line (renderer.annotate_lines)."""
+    TOKENS are markdown-it tokens whose meta holds their file line (tokens.annotate_lines)."""
     count = 0
     rows = 0
     table_line = 0

@@ -31,7 +31,7 @@ from .page_cache import render_lesson_cached
 from .pages import QuizTable, render_intro
 from .problems import Reporter
 from .quiz_lint import check_quizzes
-from .renderer import PageTooComplex, SectionIndex
+from .renderer import PageTooComplex
 from .schemas import (
     COURSE_SCHEMA,
     COURSE_SLUG,
@@ -43,6 +43,7 @@ from .schemas import (
     QUIZ_FILE_SCHEMA,
     QUIZ_ONLY,
 )
+from .sections import SectionIndex
 
 __all__ = [  # what the rest of the app takes from here (the loader's public face)
     "COURSE_SCHEMA",

@@ -19,7 +19,7 @@ from .index import CourseIndex, LessonEntry
 from .model import Lesson, Problem, Quiz
 from .pages import QuizTable, render_lesson
 from .problems import Reporter
-from .renderer import SectionIndex, SectionLink
+from .sections import SectionIndex, SectionLink
 
 # A page is its HTML (full and easy read), plain text and quizzes: tens of kB, at most ≈ 300 kB
 # for a file at the size limit (MAX_FILE_CHARS). 128 hold the largest course the workshop takes

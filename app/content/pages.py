@@ -21,17 +21,13 @@ from .index import CourseIndex, LessonEntry, SourceFile
 from .lint import missing_sources
 from .model import Block, HtmlBlock, Lesson, Media, Quiz, QuizBlock
 from .narration import narration_filename
+from .page_context import PageContext
 from .problems import Reporter
 from .quiz_parser import parse_easy_wording, parse_quiz, valid_quiz_id
-from .renderer import (
-    PageContext,
-    SectionIndex,
-    check_closed,
-    container_name,
-    parse_checked,
-    render_page,
-)
+from .renderer import parse_checked, render_page
 from .schemas import NARRATION_EXT
+from .sections import SectionIndex
+from .tokens import check_closed, container_name
 
 _QUESTION_HEADING = re.compile(r"^\s{0,3}#{2,6}\s+\S")
 _EASY_QUIZ_OPEN = re.compile(r"^\s{0,3}:{3,}\s*prueba\b", re.IGNORECASE)

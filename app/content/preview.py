@@ -14,18 +14,12 @@ from markdown_it.token import Token
 
 from .frontmatter import parse_front_matter
 from .limits import check_limits
+from .page_context import PageContext
 from .problems import Reporter
-from .renderer import (
-    PageContext,
-    PageTooComplex,
-    container_name,
-    matching_close,
-    parse_checked,
-    render_tokens_html,
-    transform,
-)
+from .renderer import PageTooComplex, parse_checked, render_tokens_html, transform
 from .source import decode_source
 from .textutil import norm_key
+from .tokens import container_name, matching_close
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from typing import Any
 from .frontmatter import parse_bool, v_attempts, v_percent, v_positive_int
 from .grading import normalize_text_answer
 from .model import Option, Question, QuestionKind, Quiz
-from .renderer import PageContext, render_inline
+from .page_context import PageContext
+from .renderer import render_inline
 from .textutil import norm_key, shorten, suggest
 
 # These patterns see lines without trailing whitespace (_read strips it), so each ends in a plain

@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
     "audio": ["src", "controls", "preload"],
     "code": ["class"],
     "details": ["id"],
-    # role, tabindex, aria-label: table scroll regions and callout notes (renderer.py)
+    # role, tabindex, aria-label: table scroll regions and callout notes (html_rules.py)
     "div": ["class", "lang", "role", "tabindex", "aria-label"],
     "figure": ["class"],
     "h2": ["id"],

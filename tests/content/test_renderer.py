@@ -125,8 +125,9 @@ def test_span_other_attributes_rejected(build):
 
 
 def test_attrs_never_reach_html():
+    from app.content.page_context import PageContext
     from app.content.problems import Reporter
-    from app.content.renderer import PageContext, render_page
+    from app.content.renderer import render_page
 
     lines = ["[x]{style=color:red onclick=alert(1)} `c`{style=a} [l](https://a.cl){onclick=x}"]
     html = render_page(lines, PageContext("x.md", Reporter())).body[0].html
@@ -245,8 +246,9 @@ def test_dangerous_links_dropped(build, url):
 
 
 def test_dangerous_link_html_never_rendered(build):
+    from app.content.page_context import PageContext
     from app.content.problems import Reporter
-    from app.content.renderer import PageContext, render_page
+    from app.content.renderer import render_page
 
     ctx = PageContext("x.md", Reporter())
     page = render_page(["[a](javascript:alert(1)) <script>alert(1)</script>"], ctx)

@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from app.content.page_context import PageContext
 from app.content.problems import Reporter
-from app.content.renderer import PageContext, render_inline, render_page
+from app.content.renderer import render_inline, render_page
 from app.content.sanitize import clean_html, clean_inline
 
 FRAGMENTS = [

@@ -31,7 +31,7 @@ from app.authoring.uploads import (
     sniff_type,
 )
 from app.content.loader import _hidden, load_course
-from app.content.renderer import MEDIA_EXT
+from app.content.media_types import MEDIA_EXT
 
 pytestmark = pytest.mark.nodb
 
