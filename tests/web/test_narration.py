@@ -134,6 +134,12 @@ def test_a_publish_narrates_every_lesson_into_the_database_and_pages_play_it(
 
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == mimetype
+    # The download names its size as the course page names the books' (the file_size filter)
+    # and its format.
+    size = re.search(r"Descargar el audio \((\d+) kB, (MP3|WAV)\)</a>", section)
+    assert size is not None, section
+    assert int(size.group(1)) == max(1, round(len(response.data) / 1024))
+    assert size.group(2) == ("MP3" if mimetype == "audio/mpeg" else "WAV")
     digest = hashlib.sha256(response.data).hexdigest()
     assert digest in blobs and response.headers["ETag"] == f'"{digest}"'
     assert "max-age=31536000" in response.headers["Cache-Control"]  # the URL names its bytes
