@@ -258,6 +258,16 @@ def easy_read_path(stem: str) -> str:
     return f"{stem}.lf.md"
 
 
+def easy_read_inside(files: Mapping[str, bytes]) -> set[str]:
+    """The lessons whose easy-read version is written inside them (a `::: lectura-facil`
+    block): they take no STEM.lf.md file."""
+    return {
+        stem
+        for stem in lesson_stems(files)
+        if _EASY_BLOCK.search(files[f"{stem}.md"].decode("utf-8", errors="replace"))
+    }
+
+
 def new_easy_read(files: Mapping[str, bytes], stem: str) -> tuple[Files, str]:
     """FILES with STEM's easy-read version (`STEM.lf.md`), prefilled with the lesson's title,
     its `##` headings and «Lo más importante», each with the workshop's example text (the

@@ -218,6 +218,7 @@ def _course_page(
         ws=ws,
         lessons=course_files.lesson_stems(ws.files),
         titles=course_files.lesson_titles(ws.files),
+        easy_inside=course_files.easy_read_inside(ws.files),
         lesson_form=LessonForm(),
         media_form=media_form or _media_form(ws),
         form=ConfirmForm(),

@@ -62,20 +62,22 @@ def test_the_workshop_counts_a_lesson_once_every_reading_of_it_is_narrated(
             for r in all_readings(course, services.voice(), services.words_per_minute())
             if r.key
         }
-    assert "Narración: 0 de 3 lecciones listas." in admin.get(WORKSHOP).get_data(as_text=True)
+    page = admin.get(WORKSHOP).get_data(as_text=True)
+    assert "Narración: 0 de 3 lecciones listas. Faltan 3: se están narrando" in page
     with app.app_context():
         # Lesson 3 (one reading) is ready; lesson 2 has its full text but not its easy read.
         _made({readings[("03-prueba-final", False)], readings[("02-trabajo-en-equipo", False)]})
-    assert "Narración: 1 de 3 lecciones listas." in admin.get(WORKSHOP).get_data(as_text=True)
+    page = admin.get(WORKSHOP).get_data(as_text=True)
+    assert "Narración: 1 de 3 lecciones listas. Faltan 2: se están narrando" in page
+    with app.app_context():
+        _made({readings[("02-trabajo-en-equipo", True)]})
+    page = admin.get(WORKSHOP).get_data(as_text=True)
+    assert "Narración: 2 de 3 lecciones listas. Falta 1: se está narrando" in page
     with app.app_context():
         # Lesson 1's full text is a trainer's recording: its easy read is all it needs.
-        _made(
-            {
-                readings[("02-trabajo-en-equipo", True)],
-                readings[("01-que-es-una-cooperativa", True)],
-            }
-        )
-    assert "Narración: 3 de 3 lecciones listas." in admin.get(WORKSHOP).get_data(as_text=True)
+        _made({readings[("01-que-es-una-cooperativa", True)]})
+    page = admin.get(WORKSHOP).get_data(as_text=True)
+    assert "Narración: 3 de 3 lecciones listas.</p>" in page  # nothing left to say
 
 
 def test_the_worker_runs_one_thread_per_processor_and_polls_often(app, runner, monkeypatch):

@@ -169,7 +169,7 @@ def test_an_easy_read_version_is_created_prefilled_and_checked(app, author):  # 
     assert all(p.severity == "error" for p in problems), problems
     assert {p.line for p in problems} == {7, 11, 15}  # the three example lines
     page = author.get(f"{BASE}/").get_data(as_text=True)
-    assert "Editar la lectura fácil" in page and f'action="{action}"' not in page
+    assert "Editar la versión simplificada" in page and f'action="{action}"' not in page
     # A second one is refused, and the first is kept as it is.
     response = author.post(action, follow_redirects=True)
     assert "ya tiene su versión simplificada" in response.get_data(as_text=True)
@@ -179,6 +179,10 @@ def test_an_easy_read_version_is_created_prefilled_and_checked(app, author):  # 
 def test_a_lesson_with_an_easy_read_block_gets_no_second_version(app, author):  # noqa: F811
     path = _add_lesson(author, "Pedir ayuda")
     _save(author, path, LESSON)  # has a ::: lectura-facil block
+    # The course page offers no button that could only be refused, and says why.
+    page = author.get(f"{BASE}/").get_data(as_text=True)
+    assert f'action="{BASE}/lecciones/{path[:-3]}/lectura-facil"' not in page
+    assert "La versión simplificada está dentro de la lección (::: lectura-facil)." in page
     response = author.post(f"{BASE}/lecciones/{path[:-3]}/lectura-facil", follow_redirects=True)
     assert "lectura-facil" in response.get_data(as_text=True)
     assert f"{path[:-3]}.lf.md" not in _draft_files(app)
