@@ -47,6 +47,14 @@ def build(app, revision_id: int) -> list[tuple[str, str]]:
         return built
 
 
+def set_status(app, reading: str, status: str, error: str = "") -> None:
+    """Put the book of READING in STATUS (as a job would leave it)."""
+    with app.app_context():
+        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == reading))
+        book.status, book.error = status, error
+        db.session.commit()
+
+
 def books(app):
     with app.app_context():
         return [
@@ -217,10 +225,7 @@ def test_the_course_pages_say_a_planned_book_is_on_its_way_until_it_is_ready(
         assert "Descargar el libro con audio" not in html
     # The full text's book is made; the easy-read one is still on its way.
     build(app, revision_id)
-    with app.app_context():
-        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
-        book.status = "pending"
-        db.session.commit()
+    set_status(app, "facil", "pending")
     html = client.get(COURSE).get_data(as_text=True)
     assert "Descargar el libro con audio (4,2 MB)" in html
     assert (
@@ -229,10 +234,7 @@ def test_the_course_pages_say_a_planned_book_is_on_its_way_until_it_is_ready(
     )
     assert both not in html
     # A failed book is not offered, nor promised: the workshop tells its trainers.
-    with app.app_context():
-        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
-        book.status, book.error = "failed", "RuntimeError: sin voz"
-        db.session.commit()
+    set_status(app, "facil", "failed", "RuntimeError: sin voz")
     html = client.get(COURSE).get_data(as_text=True)
     assert "Descargar el libro con audio (4,2 MB)" in html
     assert "se está preparando" not in html
@@ -260,10 +262,7 @@ def test_the_workshop_tells_its_trainers_how_each_book_stands(
         in html
     )
     build(app, revision_id)
-    with app.app_context():
-        book = db.session.scalar(select(CourseBook).where(CourseBook.reading == "facil"))
-        book.status, book.error = "failed", "RuntimeError: sin voz"
-        db.session.commit()
+    set_status(app, "facil", "failed", "RuntimeError: sin voz")
     html = admin.get(workshop).get_data(as_text=True)
     assert "download>listo (4,2 MB)</a>." in html
     assert "Libro con audio en lectura fácil: no se pudo hacer." in html
