@@ -39,6 +39,8 @@ class Config:
     ENROLMENT_KEY_ATTEMPTS = 5
     # Public certificate verification (/verificar): requests per client address.
     CERTIFICATE_VERIFY_LIMIT = "60 per minute"
+    # The workshop's «Intentar de nuevo lo que falló», per person (app/authoring/retry_views.py).
+    AUDIO_RETRY_LIMIT = "6 per hour"
     # Optional "https://aula.example.cl": the base of the verification address printed in
     # certificates and their QR codes; unset = the address the request came to (url_for).
     PUBLIC_BASE_URL = None

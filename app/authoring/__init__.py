@@ -22,4 +22,4 @@ def _navigation(state) -> None:
     )
 
 
-from app.authoring import editing, views  # noqa: E402,F401
+from app.authoring import editing, retry_views, views  # noqa: E402,F401

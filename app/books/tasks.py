@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.books.models import CourseBook
@@ -24,6 +24,7 @@ from app.events import version_published
 from app.extensions import db
 from app.jobs import NARRATION_PRIORITY, app_context, huey
 from app.revisions.models import CourseRevision
+from app.timeutil import utcnow
 
 log = logging.getLogger("aula.books")
 DONE = ("ready", "failed")  # a failed book waits for its job's retries or `flask courses books`
@@ -81,6 +82,21 @@ def build_version_books(revision_id: int) -> int:
         if failed:
             raise RuntimeError("; ".join(f"{book.reading}: {book.error}" for book in failed))
         return len(books)
+
+
+def retry_failed_books(revision_id: int) -> int:
+    """Make the failed books of REVISION_ID pending again and enqueue their jobs (the
+    workshop's «Intentar de nuevo»); how many."""
+    again = db.session.execute(
+        update(CourseBook)
+        .where(CourseBook.revision_id == revision_id, CourseBook.status == "failed")
+        .values(status="pending", error="", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if again:
+        plan_version_books(revision_id)
+    return again
 
 
 def enqueue_missing_books(slugs=()) -> tuple[list[str], int]:

@@ -156,6 +156,16 @@ def plan(readings: list[Reading], *, retry_failed: bool = False) -> list[Reading
     return todo
 
 
+def failed_keys(keys: set[str]) -> set[str]:
+    """Those of KEYS whose narration failed for good."""
+    if not keys:
+        return set()
+    query = select(LessonNarration.key).where(
+        LessonNarration.key.in_(keys), LessonNarration.status == "failed"
+    )
+    return set(db.session.scalars(query))
+
+
 def make_clip(key: str, text: str, *, voice_name: str, wpm: int) -> bool:
     """Synthesise TEXT and store it as narration KEY, unless it is made; True if made now."""
     if _status(key) == "done":

@@ -17,6 +17,7 @@ import logging
 from flask import current_app
 from huey.exceptions import RetryTask
 
+from app.content.model import Course
 from app.content.narration import Reading, all_readings
 from app.course_store import get_course_version
 from app.events import version_published
@@ -61,6 +62,14 @@ def enqueue_readings(readings: list[Reading], *, retry_failed: bool = False) -> 
     for found in todo:
         narrate_clip(found.key, found.text, voice, wpm)
     return len(todo)
+
+
+def retry_failed_narrations(course: Course) -> int:
+    """Plan again and enqueue the narrations of COURSE that failed for good (the workshop's
+    «Intentar de nuevo»); how many. Those made or on their way are left as they are."""
+    readings = all_readings(course, services.voice(), services.words_per_minute())
+    failed = services.failed_keys({r.key for r in readings if r.key})
+    return enqueue_readings([r for r in readings if r.key in failed], retry_failed=True)
 
 
 @huey.task(priority=NARRATION_PRIORITY)

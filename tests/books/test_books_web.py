@@ -266,5 +266,6 @@ def test_the_workshop_tells_its_trainers_how_each_book_stands(
     html = admin.get(workshop).get_data(as_text=True)
     assert "download>listo (4,2 MB)</a>." in html
     assert "Libro con audio en lectura fácil: no se pudo hacer." in html
-    assert "ejecute «flask courses books curso-prueba»" in html
+    assert "Puedes intentarlo de nuevo con el botón de más abajo." in html
+    assert 'action="/formacion/taller/curso-prueba/reintentar"' in html
     assert "RuntimeError" not in html  # the operator reads it in the log

@@ -103,6 +103,9 @@ def test_a_book_on_its_way_and_a_failed_one_pass_axe_and_reflow(browser_app, rol
             page.goto(workshop)
             assert "no se pudo hacer" in page.locator("#libros").inner_text()
             assert page.locator("#libro-fallido").is_visible()
+            assert (
+                page.locator("#reintentar button").inner_text() == "Intentar de nuevo lo que falló"
+            )
             assert not (failures := axe_and_reflow(page, workshop)), "\n".join(failures)
         finally:
             page.close()
