@@ -17,7 +17,13 @@ from app.catalog.fullcourse import for_full_page
 from app.course_store import course_or_404, get_course, get_store
 from app.learning import services as learning
 from app.learning.forms import EnrollForm
-from app.learning.narration import READINGS, course_downloads, download_zip, narration_file
+from app.learning.narration import (
+    READINGS,
+    course_downloads,
+    download_zip,
+    downloads_on_their_way,
+    narration_file,
+)
 from app.learning.withdrawn import withdrawn_page
 from app.preferences.current import reading_version
 from app.web.access import public
@@ -49,13 +55,15 @@ def course_detail(slug: str):
     if course is None:  # withdrawn: the people enrolled learn when and what they keep
         return withdrawn_page(current_user, slug) or abort(404)
     enrollment, progress = learning.enrollment_and_progress(current_user, course)
+    audio = course_downloads(course)
     return render_template(
         "catalog/course_detail.html",
         course=course,
         enrollment=enrollment,
         progress=progress,
         form=EnrollForm() if current_user.is_authenticated else None,  # no token for visitors
-        audio_downloads=course_downloads(course),
+        audio_downloads=audio,
+        audio_coming=downloads_on_their_way(course, audio),
         books=book_states(course),
     )
 
@@ -102,13 +110,15 @@ def course_full(slug: str):
         parts += [course.quizzes.get(q) for q in lesson.quizzes_left_out(use_easy)]
         lessons.append((lesson, use_easy, [p for p in parts if p is not None]))
     intro = for_full_page(course.intro_html, course.slug, "intro", slugs)
+    audio = course_downloads(course)
     return render_template(
         "catalog/course_full.html",
         course=course,
         lessons=lessons,
         easy=easy,
         intro=intro,
-        audio_downloads=course_downloads(course),
+        audio_downloads=audio,
+        audio_coming=downloads_on_their_way(course, audio),
         books=book_states(course),
     )
 

@@ -17,6 +17,7 @@ from app.narration.services import (
     clip_filename,
     lesson_clip,
     reading_download,
+    reading_download_on_its_way,
     served_clip,
     zip_file,
 )
@@ -104,7 +105,7 @@ def course_downloads(course: Course) -> list[AudioDownload]:
     """The .zip downloads a course page offers: the full text's, and the easy-read version's
     when some lesson has one; only those where every lesson has its audio."""
     found = []
-    for easy in (False, True) if any(lesson.easy_read for lesson in course.lessons) else (False,):
+    for easy in _versions(course):
         download = course_download(course, easy)
         if download is not None:
             url = url_for(
@@ -115,6 +116,23 @@ def course_downloads(course: Course) -> list[AudioDownload]:
             )
             found.append(AudioDownload(easy, url, download.size))
     return found
+
+
+def downloads_on_their_way(course: Course, offered: list[AudioDownload]) -> bool:
+    """True when a reading version's .zip is not OFFERED (`course_downloads`) only because
+    its narrations are being made (the course pages say it will be there in minutes)."""
+    ready = {download.easy for download in offered}
+    return any(
+        reading_download_on_its_way(course, easy)
+        for easy in _versions(course)
+        if easy not in ready
+    )
+
+
+def _versions(course: Course) -> tuple[bool, ...]:
+    """The reading versions with a .zip: the full text, and the easy read when some lesson
+    has one (easy=True)."""
+    return (False, True) if any(lesson.easy_read for lesson in course.lessons) else (False,)
 
 
 def download_zip(course: Course, easy: bool):

@@ -365,6 +365,20 @@ def reading_download(course: Course, easy: bool, media_size) -> Download | None:
     return Download(tuple(entries)) if entries else None
 
 
+def reading_download_on_its_way(course: Course, easy: bool) -> bool:
+    """True while the .zip of one reading version waits only for narrations that are planned
+    and not made yet (a job will make them): none failed for good, none unplanned. No query."""
+    clips = made_clips()
+    pending = current_app.extensions[EXTENSION_KEY]["pending"]
+    waiting = False
+    for r in course_readings(course, easy, voice(), words_per_minute()):
+        if r.key and r.key not in clips:
+            if r.key not in pending:
+                return False
+            waiting = True
+    return waiting
+
+
 def zip_size(entries) -> int:
     """The bytes of the stored (uncompressed) .zip of ENTRIES, without building it: a local
     header (30 bytes and the name) and a central record (46 and the name) each, and the end."""

@@ -125,6 +125,10 @@ def test_a_lesson_whose_audio_is_on_its_way_passes_axe_reflow_and_the_html_check
         note = page.locator("section.listen")
         assert "se está preparando" in note.inner_text()
         assert page.locator("audio").count() == 0
+        # The course page says the lessons' audio download is on its way too.
+        _checked(page, f"/cursos/{COURSE}/")
+        assert page.locator("#audio-en-camino").is_visible()
+        assert page.locator(".audio-downloads a").count() == 0
         path = tmp_path / "audio-en-camino.html"
         sent = role_contexts["participant"].request.get(url).text()  # as the server sent it
         path.write_text(sent, encoding="utf-8")

@@ -340,6 +340,10 @@ def test_a_lesson_says_its_audio_is_on_its_way_until_it_is_made_or_fails(app, ma
         assert section is not None and "<audio" not in section
         assert '<h2 id="escuchar">Escuchar esta lección</h2>' in section
         assert "se está preparando y estará aquí en unos minutos" in section
+        # The course page says the same of the lessons' audio as one download.
+        note = "El audio de las lecciones para descargar se está preparando"
+        page = client.get(COURSE).get_data(as_text=True)
+        assert note in page and "Descargar el audio de las lecciones" not in page
         # The trainer's recording plays at once: no note.
         first = player(client.get(LESSON_1).get_data(as_text=True))
         assert "<audio" in first and "se está preparando" not in first
@@ -361,5 +365,10 @@ def test_a_lesson_says_its_audio_is_on_its_way_until_it_is_made_or_fails(app, ma
             assert full.key in state["clips"] and full.key not in state["pending"]
             assert easy.key not in state["pending"]
             assert {r.key for r in readings if r.key} - {full.key, easy.key} <= state["pending"]
+            # Once nothing is on its way (the rest failed too), no download is promised.
+            for r in readings:
+                if r.key and r.key not in state["clips"] and r.key in state["pending"]:
+                    narration.record_failure(r.key, narration.voice(), OSError("x"), allowed=1)
+        assert note not in client.get(COURSE).get_data(as_text=True)
     finally:
         jobs.init_jobs(app)
