@@ -123,9 +123,7 @@ def downloads_on_their_way(course: Course, offered: list[AudioDownload]) -> bool
     its narrations are being made (the course pages say it will be there in minutes)."""
     ready = {download.easy for download in offered}
     return any(
-        reading_download_on_its_way(course, easy)
-        for easy in _versions(course)
-        if easy not in ready
+        reading_download_on_its_way(course, easy) for easy in _versions(course) if easy not in ready
     )
 
 
