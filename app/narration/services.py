@@ -117,13 +117,18 @@ def lesson_clip(lesson: Lesson, easy_read: bool) -> Clip | None:
     return made_clips().get(found.key) if found.key else None
 
 
+def on_its_way(key: str) -> bool:
+    """True when narration KEY is planned and not made yet (a job will make it; failed for
+    good: False), as this process last read (no query)."""
+    clips = made_clips()  # reads the index again when it is due, pending keys included
+    return (
+        bool(key) and key not in clips and key in current_app.extensions[EXTENSION_KEY]["pending"]
+    )
+
+
 def narration_on_its_way(lesson: Lesson, easy_read: bool) -> bool:
-    """True when the synthetic narration of this reading of LESSON is planned and not made
-    yet (a job will make it; failed for good: False), as this process last read (no query)."""
-    found = lesson_reading(lesson, easy_read)
-    clips = made_clips()
-    pending = current_app.extensions[EXTENSION_KEY]["pending"]
-    return bool(found.key) and found.key not in clips and found.key in pending
+    """True when the synthetic narration of this reading of LESSON is on its way."""
+    return on_its_way(lesson_reading(lesson, easy_read).key)
 
 
 # --- planning and making ------------------------------------------------------------------------
@@ -369,14 +374,12 @@ def reading_download_on_its_way(course: Course, easy: bool) -> bool:
     """True while the .zip of one reading version waits only for narrations that are planned
     and not made yet (a job will make them): none failed for good, none unplanned. No query."""
     clips = made_clips()
-    pending = current_app.extensions[EXTENSION_KEY]["pending"]
-    waiting = False
-    for r in course_readings(course, easy, voice(), words_per_minute()):
-        if r.key and r.key not in clips:
-            if r.key not in pending:
-                return False
-            waiting = True
-    return waiting
+    missing = [
+        r.key
+        for r in course_readings(course, easy, voice(), words_per_minute())
+        if r.key and r.key not in clips
+    ]
+    return bool(missing) and all(on_its_way(key) for key in missing)
 
 
 def zip_size(entries) -> int:

@@ -1,7 +1,8 @@
 """The page states the talking books add (issue 22): the course and whole-course pages offering
 the book of each reading version with its size, to visitors and participants alike, or saying
-that one is on its way; the workshop telling its trainers how each book stands. axe finds
-nothing and nothing scrolls sideways at 320 px."""
+that one is on its way; the workshop telling its trainers how each book stands, with its retry
+button. axe finds nothing, nothing scrolls sideways at 320 px, and the HTML checker finds
+nothing in the new states."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app.books.services import store_blob
 from app.extensions import db
 from app.revisions import services as revisions
 from tests.browser.axe import axe_and_reflow
+from tests.browser.html_checker import html_errors, save_page
 from tests.helpers import FIXTURE_COURSES
 
 COURSE = "curso-prueba"
@@ -73,8 +75,11 @@ def _easy_book(app, status: str) -> None:
     app.extensions["visitor_cache"].pages.clear()  # a visitor sees it at once, not in 60 s
 
 
-def test_a_book_on_its_way_and_a_failed_one_pass_axe_and_reflow(browser_app, role_contexts, books):
+def test_a_book_on_its_way_and_a_failed_one_pass_axe_reflow_and_the_html_checker(
+    browser_app, role_contexts, books, tmp_path
+):
     _easy_book(browser_app, "pending")
+    sent = []  # each new state as the server sent it, for the HTML checker
     try:
         for role in ("anonymous", "participant", "trainer"):
             page = role_contexts[role].new_page()
@@ -99,6 +104,15 @@ def test_a_book_on_its_way_and_a_failed_one_pass_axe_and_reflow(browser_app, rol
                 "se está preparando."
             )
             assert not (failures := axe_and_reflow(page, workshop)), "\n".join(failures)
+            trainer = role_contexts["trainer"]
+            sent.append(save_page(trainer, workshop, tmp_path / "taller-libro-en-camino.html"))
+            sent.append(
+                save_page(
+                    role_contexts["anonymous"],
+                    f"/cursos/{COURSE}/",
+                    tmp_path / "curso-libro-en-camino.html",
+                )
+            )
             _easy_book(browser_app, "failed")
             page.goto(workshop)
             assert "no se pudo hacer" in page.locator("#libros").inner_text()
@@ -107,7 +121,10 @@ def test_a_book_on_its_way_and_a_failed_one_pass_axe_and_reflow(browser_app, rol
                 page.locator("#reintentar button").inner_text() == "Intentar de nuevo lo que falló"
             )
             assert not (failures := axe_and_reflow(page, workshop)), "\n".join(failures)
+            sent.append(save_page(trainer, workshop, tmp_path / "taller-libro-fallido.html"))
         finally:
             page.close()
     finally:
         _easy_book(browser_app, "ready")
+    errors = html_errors(sent)
+    assert not errors, "\n".join(errors)
